@@ -1,0 +1,26 @@
+import { defineConfig } from "vitest/config";
+
+/** Workspace packages resolve to their TypeScript sources in tests (see the exports maps). */
+const sourceCondition = "@gfsdk/source";
+
+/** The test projects, one per workspace package that has tests. */
+const projects = [
+  "packages/core",
+  "packages/dataframe",
+  "packages/in-process",
+  "packages/connect",
+  "packages/grpc",
+  "examples/testdata",
+  "tools/interop",
+];
+
+export default defineConfig({
+  resolve: { conditions: [sourceCondition, "module", "node", "default"] },
+  ssr: { resolve: { conditions: [sourceCondition, "node", "default"], externalConditions: [sourceCondition] } },
+  test: {
+    projects: projects.map((root) => ({
+      extends: true,
+      test: { name: root.split("/").pop(), root, include: ["src/**/*.test.ts"], testTimeout: 30_000 },
+    })),
+  },
+});
