@@ -1,0 +1,60 @@
+/**
+ * Who caused an error: the plugin itself, or a system it depends on (a database, an HTTP API).
+ * Grafana uses it to tell plugin bugs from downstream outages in its SLOs and metrics.
+ */
+export type ErrorSource = "plugin" | "downstream";
+
+/** Options of {@link PluginError}. */
+export interface PluginErrorOptions {
+  /** HTTP status code reported to Grafana. Default 500. */
+  status?: number;
+  /** Who caused the error. Default `"plugin"`. */
+  source?: ErrorSource;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/**
+ * An error with an HTTP status and an error source. Thrown from a query handler it becomes that
+ * query's error; thrown from any other handler it becomes a gRPC error carrying the source.
+ */
+export class PluginError extends Error {
+  override name = "PluginError";
+  /** HTTP status code, 500 unless given. */
+  readonly status: number;
+  /** Who caused the error, `"plugin"` unless given. */
+  readonly source: ErrorSource;
+
+  constructor(message: string, options: PluginErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = options.status ?? 500;
+    this.source = options.source ?? "plugin";
+  }
+}
+
+/** A {@link PluginError} blaming a downstream system. `status` defaults to 500. */
+export function downstreamError(error: unknown, status = 500): PluginError {
+  return new PluginError(errorMessage(error), { status, source: "downstream", cause: error });
+}
+
+/** Renders anything thrown as a one-line message. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === "string") return error;
+  try {
+    return `non-error thrown: ${JSON.stringify(error)}`;
+  } catch {
+    return `non-error thrown: ${String(error)}`;
+  }
+}
+
+/** Status and source of a thrown value, as the Go SDK derives them. @private Internal code. */
+export function classifyError(error: unknown, signal?: AbortSignal): { status: number; source: ErrorSource } {
+  if (error instanceof PluginError) return { status: error.status, source: error.source };
+  if (signal?.aborted) {
+    // The caller went away or its deadline passed; a timeout is a 504 like the Go SDK reports.
+    const timeout = signal.reason instanceof Error && signal.reason.name === "TimeoutError";
+    return { status: timeout ? 504 : 500, source: "plugin" };
+  }
+  return { status: 500, source: "plugin" };
+}
