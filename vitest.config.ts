@@ -6,6 +6,7 @@ const sourceCondition = "@gfsdk/source";
 /** The test projects, one per workspace package that has tests. */
 const projects = [
   "packages/core",
+  "packages/conformance",
   "packages/dataframe",
   "packages/in-process",
   "packages/connect",

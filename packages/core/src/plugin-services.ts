@@ -194,7 +194,10 @@ export function createPluginServices<J, S, I>(
           // The Go SDK reports a failing instance factory as an unhealthy data source, not an RPC error.
           if (error instanceof ConnectError && error.code === Code.Unimplemented) throw error;
           if (error instanceof ConnectError && error.code === Code.Canceled) throw error;
-          return { status: CheckHealthResponse_HealthStatus.ERROR, message: errorMessage(error) };
+          return {
+            status: CheckHealthResponse_HealthStatus.ERROR,
+            message: error instanceof ConnectError ? error.rawMessage : errorMessage(error),
+          };
         }
       },
       async collectMetrics(req, hctx) {

@@ -1,0 +1,8 @@
+import { testdataPlugin } from "@gfsdk/example-testdata";
+import { createInProcessClient } from "@gfsdk/in-process";
+import { describePluginConformance } from "./plugin-conformance.js";
+
+describePluginConformance("in-process (Connect router transport)", async () => {
+  const client = createInProcessClient(testdataPlugin);
+  return { client, close: () => client.close() };
+});

@@ -1,0 +1,19 @@
+import { createConnectTransport } from "@connectrpc/connect-node";
+import type { PluginClient } from "@gfsdk/core";
+import { createPluginClient } from "@gfsdk/core";
+
+/** Options of {@link createConnectPluginClient}. */
+export interface ConnectPluginClientOptions {
+  /** Send JSON instead of binary protobuf. Default false. */
+  useJson?: boolean;
+}
+
+/** A {@link PluginClient} that calls a plugin served by {@link serveConnect} at `baseUrl`. */
+export function createConnectPluginClient(
+  baseUrl: string,
+  options: ConnectPluginClientOptions = {},
+): PluginClient {
+  return createPluginClient(
+    createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: !options.useJson }),
+  );
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { createLogger, hclogTimestamp, SecretRedactor } from "./logger.js";
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, write: (line: string) => lines.push(line) };
+}
+
+describe("hclogTimestamp", () => {
+  it("writes exactly six fractional digits and Z, as go-plugin parses", () => {
+    expect(hclogTimestamp(Date.UTC(2026, 10, 25, 18, 50, 0, 123) + 0.456)).toBe(
+      "2026-11-25T18:50:00.123456Z",
+    );
+    expect(hclogTimestamp()).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+  });
+});
+
+describe("createLogger", () => {
+  it("writes one hclog JSON object per line with string @level, @message and @timestamp", () => {
+    const out = capture();
+    createLogger({ write: out.write, module: "plugin.x" }).info("hello", {
+      n: 1,
+      big: 2n,
+      err: new Error("boom"),
+    });
+    expect(out.lines).toHaveLength(1);
+    expect(out.lines[0]!.endsWith("\n")).toBe(true);
+    const record = JSON.parse(out.lines[0]!) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      "@level": "info",
+      "@message": "hello",
+      "@module": "plugin.x",
+      n: 1,
+      big: "2",
+      err: "boom",
+    });
+    expect(typeof record["@timestamp"]).toBe("string");
+  });
+
+  it("does not let attributes replace the reserved keys", () => {
+    const out = capture();
+    createLogger({ write: out.write }).warn("real", { "@message": 42, "@level": "nope" });
+    expect(JSON.parse(out.lines[0]!)).toMatchObject({ "@message": "real", "@level": "warn" });
+  });
+
+  it("drops records below the level and keeps attributes added with `with`", () => {
+    const out = capture();
+    const logger = createLogger({ write: out.write, level: "info" }).with({ endpoint: "queryData" });
+    logger.debug("hidden");
+    logger.error("shown");
+    expect(out.lines).toHaveLength(1);
+    expect(JSON.parse(out.lines[0]!)).toMatchObject({ "@level": "error", endpoint: "queryData" });
+  });
+
+  it("masks registered secrets wherever they appear", () => {
+    const out = capture();
+    const redactor = new SecretRedactor();
+    redactor.add(["hunter2-secret", 'a"quoted"secret', "ab"]);
+    createLogger({ write: out.write, redactor }).info("token hunter2-secret leaked", {
+      s: 'a"quoted"secret',
+      short: "ab",
+    });
+    expect(out.lines[0]).not.toContain("hunter2-secret");
+    expect(out.lines[0]).not.toContain("quoted");
+    expect(out.lines[0]).toContain("[redacted]");
+    // Too short to mask safely.
+    expect(JSON.parse(out.lines[0]!).short).toBe("ab");
+  });
+});
