@@ -1,9 +1,10 @@
-import type { ResourceContext } from "@gfsdk/core";
-
 const encoder = new TextEncoder();
 
 /** `GET|POST echo`, `GET stream?chunks=n`, 404 otherwise: the CallResource contract of testdata. */
-export async function callTestdataResource(request: Request, context: ResourceContext): Promise<Response> {
+export async function callTestdataResource(
+  request: Request,
+  context: { path: string; url: string },
+): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.replace(/^\/+/, "");
   if (path === "echo" && (request.method === "GET" || request.method === "POST")) {

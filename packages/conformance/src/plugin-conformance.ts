@@ -89,13 +89,13 @@ export function describePluginConformance(transport: string, setup: () => Promis
           expect(time!.type).toBe("time");
           expect(time!.nullable).toBe(false);
           expect(value!.type).toBe("float64");
-          expect(frame.length).toBeGreaterThan(1);
-          expect(frame.length).toBeLessThanOrEqual(50);
-          const times = time!.toArray() as Date[];
+          expect(frame.rowCount).toBeGreaterThan(1);
+          expect(frame.rowCount).toBeLessThanOrEqual(50);
+          const times = time!.toArray() as bigint[];
           for (let i = 1; i < times.length; i++)
-            expect(times[i]!.getTime()).toBeGreaterThanOrEqual(times[i - 1]!.getTime());
-          expect(times[0]!.getTime()).toBeGreaterThanOrEqual(1_700_000_000_000);
-          expect(times.at(-1)!.getTime()).toBeLessThanOrEqual(1_700_000_360_000);
+            expect(times[i]! > times[i - 1]!, `time ${i} increases`).toBe(true);
+          expect(times[0]! >= 1_700_000_000_000n * 1_000_000n).toBe(true);
+          expect(times.at(-1)! <= 1_700_000_360_000n * 1_000_000n).toBe(true);
         }
       });
 
@@ -104,7 +104,7 @@ export function describePluginConformance(transport: string, setup: () => Promis
         const one = decodeFrames((await client.data.queryData(req)).responses.A!);
         const two = decodeFrames((await client.data.queryData(req)).responses.A!);
         expect(one[0]!.fields[1]!.toArray()).toEqual(two[0]!.fields[1]!.toArray());
-        expect(one[0]!.length).toBe(100);
+        expect(one[0]!.rowCount).toBe(100);
       });
 
       it("echoes format JSON and encodes frames as frame JSON", async () => {
@@ -116,7 +116,7 @@ export function describePluginConformance(transport: string, setup: () => Promis
         expect(b.status).toBe(200);
         const json = JSON.parse(decoder.decode(b.frames[0]!)) as { schema: { refId: string }; data: unknown };
         expect(json.schema.refId).toBe("B");
-        expect(decodeFrames(b)[0]!.length).toBe(100);
+        expect(decodeFrames(b)[0]!.rowCount).toBe(100);
       });
 
       it("answers all_types with every field type and its nullable twin", async () => {
@@ -126,7 +126,7 @@ export function describePluginConformance(transport: string, setup: () => Promis
           expect(frames).toHaveLength(1);
           const frame = frames[0]!;
           expect(frame.name).toBe("all_types");
-          expect(frame.length).toBeGreaterThanOrEqual(3);
+          expect(frame.rowCount).toBeGreaterThanOrEqual(3);
           expect(frame.meta?.executedQueryString).toBeTruthy();
           const types = new Set(frame.fields.map((f) => `${f.type}${f.nullable ? "?" : ""}`));
           for (const t of [
@@ -160,7 +160,7 @@ export function describePluginConformance(transport: string, setup: () => Promis
       it("answers rows with n rows of time, value and label", async () => {
         const res = await client.data.queryData(queryDataRequest([query("R", "rows", { rows: 1000 })]));
         const [frame] = decodeFrames(res.responses.R!);
-        expect(frame!.length).toBe(1000);
+        expect(frame!.rowCount).toBe(1000);
         expect(frame!.fields.map((f) => [f.name, f.type])).toEqual([
           ["time", "time"],
           ["value", "float64"],
@@ -362,7 +362,7 @@ export function describePluginConformance(transport: string, setup: () => Promis
         expect(packets).toHaveLength(3);
         const frame = frameFromJSON(JSON.stringify(packets[0]));
         expect(frame.fields.map((f) => f.name)).toEqual(["time", "value"]);
-        expect(frame.length).toBe(1);
+        expect(frame.rowCount).toBe(1);
         const res = await client.diagnostics.checkHealth({ pluginContext: testdataContext() });
         expect(res.status).toBe(HealthStatus.OK);
       });
@@ -381,23 +381,14 @@ export function describePluginConformance(transport: string, setup: () => Promis
     });
 
     describe("errors", () => {
-      it("carries a whole-request failure's error source as google.rpc.ErrorInfo", async () => {
-        const res = await client.diagnostics.checkHealth({
-          pluginContext: create(pluginv2.PluginContextSchema, {
-            ...testdataContext(),
-            dataSourceInstanceSettings: { uid: "x", jsonData: encoder.encode("{bad") },
-          }),
-        });
-        // Invalid settings JSON makes the health check fail; it is reported as ERROR, not a crash.
+      it("reports settings with invalid jsonData as an unhealthy data source, and as a tagged error elsewhere", async () => {
+        const broken = create(pluginv2.PluginContextSchema, testdataContext());
+        broken.dataSourceInstanceSettings!.uid = "broken";
+        broken.dataSourceInstanceSettings!.jsonData = encoder.encode("{bad");
+        const res = await client.diagnostics.checkHealth({ pluginContext: broken });
         expect(res.status).toBe(HealthStatus.ERROR);
         expect(res.message).toMatch(/invalid jsonData/);
-        const stream = client.stream.runStream({
-          pluginContext: {
-            ...testdataContext(),
-            dataSourceInstanceSettings: { uid: "y", jsonData: encoder.encode("{bad") },
-          },
-          path: "random/1",
-        });
+        const stream = client.stream.runStream({ pluginContext: broken, path: "random/1" });
         const error = await expectCode(
           (async () => {
             for await (const _ of stream) {

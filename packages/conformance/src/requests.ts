@@ -30,16 +30,15 @@ export function query(
   refId: string,
   queryType: string,
   model: unknown,
-  extra: Partial<MessageInitShape<typeof pluginv2.DataQuerySchema>> = {},
+  extra: { maxDataPoints?: bigint } = {},
 ): MessageInitShape<typeof pluginv2.DataQuerySchema> {
   return {
     refId,
     queryType,
-    maxDataPoints: 100n,
+    maxDataPoints: extra.maxDataPoints ?? 100n,
     intervalMS: 1000n,
     timeRange: { fromEpochMS: 1_700_000_000_000n, toEpochMS: 1_700_000_360_000n },
     json: encoder.encode(typeof model === "string" ? model : JSON.stringify(model)),
-    ...extra,
   };
 }
 

@@ -76,13 +76,44 @@ function hideSecrets<T extends object>(target: T, secrets: Record<string, string
   return target;
 }
 
+interface CacheEntry<T> {
+  updated: bigint;
+  jsonData: Uint8Array;
+  secrets: Record<string, string>;
+  settings: T;
+}
+
+function entry<T>(
+  updated: bigint,
+  jsonData: Uint8Array,
+  secrets: Record<string, string>,
+  settings: T,
+): CacheEntry<T> {
+  return { updated, jsonData, secrets: { ...secrets }, settings };
+}
+
+/** Whether a cached parse still fits; comparing bytes is cheap next to parsing them again. */
+function isSame<T>(
+  cached: CacheEntry<T>,
+  updated: bigint,
+  jsonData: Uint8Array,
+  secrets: Record<string, string>,
+): boolean {
+  if (cached.updated !== updated || cached.jsonData.length !== jsonData.length) return false;
+  for (let i = 0; i < jsonData.length; i++) if (cached.jsonData[i] !== jsonData[i]) return false;
+  const keys = Object.keys(secrets);
+  return (
+    keys.length === Object.keys(cached.secrets).length && keys.every((k) => cached.secrets[k] === secrets[k])
+  );
+}
+
 /**
- * Parses `PluginContext` messages, parsing each data source's or app's `jsonData` once per change
- * (keyed by uid or org, and `lastUpdatedMS`). @private Internal code, used by the service layer.
+ * Parses `PluginContext` messages, parsing each data source's or app's `jsonData` once while it stays
+ * the same (keyed by uid or org, checked against `lastUpdatedMS` and the bytes). @private Internal code, used by the service layer.
  */
 export class PluginContextParser {
-  readonly #dataSources = new Map<string, { updated: bigint; settings: DataSourceSettings }>();
-  readonly #apps = new Map<string, { updated: bigint; settings: AppSettings }>();
+  readonly #dataSources = new Map<string, CacheEntry<DataSourceSettings>>();
+  readonly #apps = new Map<string, CacheEntry<AppSettings>>();
 
   parse(message: PluginContextMessage | undefined): PluginContext {
     const m = message ?? ({ orgId: 0n, pluginId: "", grafanaConfig: {} } as unknown as PluginContextMessage);
@@ -107,7 +138,8 @@ export class PluginContextParser {
   #dataSource(s: DataSourceInstanceSettingsMessage, pluginId: string, orgId: bigint): DataSourceSettings {
     const key = `${orgId}#${s.uid || s.id}`;
     const cached = this.#dataSources.get(key);
-    if (cached && cached.updated === s.lastUpdatedMS) return cached.settings;
+    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData))
+      return cached.settings;
     const settings = hideSecrets(
       {
         id: Number(s.id),
@@ -125,14 +157,15 @@ export class PluginContextParser {
       } as DataSourceSettings,
       { ...s.decryptedSecureJsonData },
     );
-    this.#dataSources.set(key, { updated: s.lastUpdatedMS, settings });
+    this.#dataSources.set(key, entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings));
     return settings;
   }
 
   #app(s: AppInstanceSettingsMessage, pluginId: string, orgId: bigint): AppSettings {
     const key = `${pluginId}#${orgId}`;
     const cached = this.#apps.get(key);
-    if (cached && cached.updated === s.lastUpdatedMS) return cached.settings;
+    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData))
+      return cached.settings;
     const settings = hideSecrets(
       {
         apiVersion: s.apiVersion,
@@ -141,7 +174,7 @@ export class PluginContextParser {
       } as AppSettings,
       { ...s.decryptedSecureJsonData },
     );
-    this.#apps.set(key, { updated: s.lastUpdatedMS, settings });
+    this.#apps.set(key, entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings));
     return settings;
   }
 }

@@ -3,13 +3,14 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { fromBinary } from "@bufbuild/protobuf";
+import { fromBinary, isFieldSet } from "@bufbuild/protobuf";
 import {
   type DescriptorProto,
   type EnumDescriptorProto,
   type FieldDescriptorProto,
   FieldDescriptorProto_Label,
   FieldDescriptorProto_Type,
+  FieldDescriptorProtoSchema,
   type FileDescriptorProto,
   FileDescriptorSetSchema,
 } from "@bufbuild/protobuf/wkt";
@@ -40,7 +41,7 @@ function compile(dir: string, file: string): FileDescriptorProto {
 function facts(file: FileDescriptorProto): string[] {
   const out: string[] = [`package ${file.package}`, `syntax ${file.syntax}`];
   const field = (scope: string, f: FieldDescriptorProto) =>
-    `field ${scope}.${f.name} = ${f.number} ${FieldDescriptorProto_Label[f.label]} ${FieldDescriptorProto_Type[f.type]} ${f.typeName} json=${f.jsonName} oneof=${f.hasOneofIndex ? f.oneofIndex : "-"} proto3optional=${f.proto3Optional}`;
+    `field ${scope}.${f.name} = ${f.number} ${FieldDescriptorProto_Label[f.label]} ${FieldDescriptorProto_Type[f.type]} ${f.typeName} json=${f.jsonName} oneof=${isFieldSet(f, FieldDescriptorProtoSchema.field.oneofIndex) ? f.oneofIndex : "-"} proto3optional=${f.proto3Optional}`;
   const enumFacts = (scope: string, e: EnumDescriptorProto) => {
     out.push(`enum ${scope}.${e.name}`);
     for (const v of e.value) out.push(`enum value ${scope}.${e.name}.${v.name} = ${v.number}`);

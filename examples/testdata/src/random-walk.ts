@@ -1,0 +1,63 @@
+import type { DataQuery } from "@gfsdk/core";
+import { createFrame, type Frame, numberField, timeField } from "@gfsdk/dataframe";
+import { mulberry32 } from "./mulberry32.js";
+
+/** Query model of `random_walk`. */
+export interface RandomWalkQuery {
+  seriesCount?: number;
+  seed?: number;
+}
+
+const nsPerMs = 1_000_000n;
+
+/**
+ * `seriesCount` random-walk series of at most `maxDataPoints` points (100 when 0), with strictly
+ * increasing nanosecond times spread over the query's time range. The same seed and request give
+ * the same values.
+ */
+export function randomWalkFrames(query: DataQuery<RandomWalkQuery>): Frame[] {
+  const seriesCount = Math.max(1, Math.min(1000, Math.floor(Number(query.model.seriesCount ?? 1)) || 1));
+  const seed = Number.isFinite(Number(query.model.seed))
+    ? Number(query.model.seed)
+    : Math.floor(Math.random() * 2 ** 32);
+  const fromNs = BigInt(query.timeRange.from.getTime()) * nsPerMs;
+  const rangeNs =
+    BigInt(Math.max(0, query.timeRange.to.getTime() - query.timeRange.from.getTime())) * nsPerMs;
+  const wanted = query.maxDataPoints > 0 ? Math.min(query.maxDataPoints, 1_000_000) : 100;
+  // Strictly increasing times inside the range need at least 1 ns between points.
+  const points = Number(BigInt(wanted) > rangeNs + 1n ? rangeNs + 1n : BigInt(wanted));
+  const stepNs = points > 1 ? rangeNs / BigInt(points - 1) : 0n;
+  const times = new BigInt64Array(points);
+  for (let i = 0; i < points; i++) times[i] = fromNs + BigInt(i) * stepNs;
+
+  const frames: Frame[] = [];
+  for (let s = 0; s < seriesCount; s++) {
+    const random = mulberry32(seed + s * 7919);
+    const values = new Float64Array(points);
+    let value = random() * 100;
+    for (let i = 0; i < points; i++) {
+      value += random() - 0.5;
+      values[i] = value;
+    }
+    frames.push(
+      createFrame({
+        name: seriesCount > 1 ? `random-walk-${s}` : "random-walk",
+        refId: query.refId,
+        fields: [
+          timeField("time", times.slice()),
+          numberField("value", values, { labels: seriesCount > 1 ? { series: String(s) } : undefined }),
+        ],
+        meta: { type: "timeseries-multi", typeVersion: [0, 1] },
+      }),
+    );
+  }
+  return frames;
+}
+
+/** One Live packet: a frame with one row of `time` and `value`. */
+export function streamPacketFrame(time: Date, value: number): Frame {
+  return createFrame({
+    name: "random",
+    fields: [timeField("time", [time]), numberField("value", Float64Array.of(value))],
+  });
+}
