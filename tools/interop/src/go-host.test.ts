@@ -1,0 +1,76 @@
+import { existsSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildGoCommand, repoRoot, runCommand } from "./go-tool.js";
+
+const executable = join(repoRoot, "examples/testdata/dist/gpx_testdata_linux_amd64");
+
+interface HostReport {
+  ok: boolean;
+  scenarios: { name: string; ok: boolean; error: string; ms: number }[];
+}
+
+describe("the testdata executable driven by a Go host built like Grafana's plugin manager", () => {
+  let report: HostReport;
+  let scenarios: string[];
+
+  beforeAll(async () => {
+    if (!existsSync(executable)) {
+      throw new Error(`${executable} is missing: run \`npm run build\` first (npm test does)`);
+    }
+    const host = await buildGoCommand("host");
+    scenarios = (await runCommand(host, ["--list"])).stdout.split("\n").filter((l) => l.trim() !== "");
+    const result = await runCommand(host, ["--plugin", executable, "--json"], { timeoutMs: 600_000 });
+    report = JSON.parse(result.stdout) as HostReport;
+    if (!report.ok) console.error(result.stderr);
+  }, 900_000);
+
+  it("builds an executable file of mode 0755 named as Grafana computes it", () => {
+    expect(statSync(executable).mode & 0o777).toBe(0o755);
+    expect(existsSync(join(repoRoot, "examples/testdata/dist/plugin.json"))).toBe(true);
+  });
+
+  it("runs every scenario of the host", () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(30);
+    expect(report.scenarios.map((s) => s.name)).toEqual(scenarios);
+  });
+
+  it.each([
+    "no-magic-cookie",
+    "handshake-line",
+    "launch",
+    "health-ping",
+    "check-health-ok",
+    "check-health-fail",
+    "query-random-walk-arrow",
+    "query-random-walk-json",
+    "query-random-walk-default-points",
+    "query-all-types-arrow",
+    "query-all-types-json",
+    "query-rows",
+    "query-error-plugin",
+    "query-error-downstream",
+    "query-slow",
+    "query-slow-cancelled",
+    "query-unknown-type",
+    "query-multi",
+    "query-concurrent",
+    "resource-echo-get",
+    "resource-echo-post",
+    "resource-stream",
+    "resource-not-found",
+    "stream-subscribe-ok",
+    "stream-subscribe-not-found",
+    "stream-run",
+    "stream-publish-denied",
+    "collect-metrics",
+    "stderr-logs",
+    "kill",
+    "restart",
+  ])("passes %s", (name) => {
+    const scenario = report.scenarios.find((s) => s.name === name);
+    expect(scenario, `scenario ${name} ran`).toBeDefined();
+    expect(scenario!.error).toBe("");
+    expect(scenario!.ok).toBe(true);
+  });
+});

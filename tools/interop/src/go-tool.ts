@@ -1,0 +1,51 @@
+import { execFile } from "node:child_process";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** The Go module's directory, tools/interop. */
+export const interopDir = resolve(import.meta.dirname, "..");
+
+/** The repository root. */
+export const repoRoot = resolve(interopDir, "../..");
+
+/**
+ * Builds one command of the Go module into bin/ and returns its path. A missing Go toolchain is an
+ * error, never a skip: these tests are the proof against the real peer.
+ */
+export async function buildGoCommand(name: "frames" | "host" | "refplugin"): Promise<string> {
+  const out = join(interopDir, "bin", name);
+  try {
+    await run("go", ["build", "-o", out, `./cmd/${name}`], {
+      cwd: interopDir,
+      env: { ...process.env, GOFLAGS: "-mod=mod" },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const e = error as { code?: string; stderr?: string; message: string };
+    if (e.code === "ENOENT")
+      throw new Error("Go is not installed: the interop tests need the go toolchain on PATH");
+    throw new Error(`go build ./cmd/${name} failed: ${e.stderr || e.message}`);
+  }
+  return out;
+}
+
+/** Runs a built command and returns its exit code and output. */
+export async function runCommand(
+  path: string,
+  args: string[],
+  options: { timeoutMs?: number } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(path, args, {
+      maxBuffer: 64 * 1024 * 1024,
+      timeout: options.timeoutMs ?? 300_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number | string; stdout?: string; stderr?: string };
+    if (typeof e.code !== "number") throw error;
+    return { code: e.code, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
