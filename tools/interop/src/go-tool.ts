@@ -19,7 +19,6 @@ export async function buildGoCommand(name: "frames" | "host" | "refplugin"): Pro
   try {
     await run("go", ["build", "-o", out, `./cmd/${name}`], {
       cwd: interopDir,
-      env: { ...process.env, GOFLAGS: "-mod=mod" },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {

@@ -1,0 +1,145 @@
+import { rm } from "node:fs/promises";
+import type { DescService } from "@bufbuild/protobuf";
+import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
+import { createLogger, createPluginServices, goplugin, health, type Logger, type Plugin } from "@gfsdk/core";
+import { Server } from "@grpc/grpc-js";
+import { type BoundAddress, bindGrpcServer, type ListenTarget } from "./bind-grpc-server.js";
+import { createControllerService } from "./controller-service.js";
+import { createGrpcServiceDefinition } from "./grpc-service-definition.js";
+import { createHealthService } from "./health-service.js";
+import { createStdioService } from "./stdio-service.js";
+
+/** Largest request accepted by default, in bytes: 16 MiB, the Go SDK's default. */
+export const defaultMaxReceiveMessageSize = 16 * 1024 * 1024;
+
+/**
+ * How long a graceful shutdown waits for calls in flight by default, in milliseconds. Grafana
+ * kills a plugin 2 s after asking it to shut down; this leaves time to close and exit.
+ */
+export const defaultShutdownTimeoutMs = 1500;
+
+/** Options of {@link createGrpcServer}. */
+export interface GrpcServerOptions {
+  /** Where to listen. */
+  listen: ListenTarget;
+  /** The logger of the server and of the plugin's handlers. Default: hclog JSON on stderr. */
+  logger?: Logger;
+  /** Largest request accepted, in bytes; larger ones fail with RESOURCE_EXHAUSTED. Default 16 MiB. Responses are unlimited. */
+  maxReceiveMessageSize?: number;
+  /** How long `shutdown()` lets calls in flight finish before it cancels them, in ms. Default 1500. */
+  shutdownTimeoutMs?: number;
+  /** Runs when the host calls `GRPCController.Shutdown`. Default: the server's own `shutdown()`. */
+  onShutdownRequest?: () => void;
+}
+
+/** A running gRPC plugin server. */
+export interface GrpcServer extends BoundAddress {
+  /** The grpc-js server, for adding services of your own. */
+  server: Server;
+  /**
+   * Stops taking calls, lets those in flight finish for up to `shutdownTimeoutMs`, then cancels
+   * their signals and closes every connection; disposes the plugin's instances and removes the
+   * unix socket. Safe to call more than once.
+   */
+  shutdown(): Promise<void>;
+  /** Settles once the server is closed, whoever closed it. */
+  closed: Promise<void>;
+}
+
+// Instance disposal is the plugin's code; do not let it hold up an exit Grafana is waiting for.
+const disposeTimeoutMs = 250;
+
+/**
+ * Serves a plugin over gRPC at one address, without the go-plugin process contract (no handshake,
+ * no exit, no signals): every pluginv2 service, `grpc.health.v1.Health`, `plugin.GRPCController`
+ * and `plugin.GRPCStdio`. {@link serve} builds on it; tests use it directly.
+ */
+export async function createGrpcServer<J, S, I>(
+  plugin: Plugin<J, S, I>,
+  options: GrpcServerOptions,
+): Promise<GrpcServer> {
+  const logger = options.logger ?? createLogger();
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? defaultShutdownTimeoutMs;
+  // Aborted when the grace period is over: handlers still running must stop.
+  const forced = new AbortController();
+  // Aborted when shutdown starts: our own endless streams end so they do not hold it up.
+  const draining = new AbortController();
+  const services = createPluginServices(plugin, { logger, shutdownSignal: forced.signal });
+  const healthService = createHealthService();
+  const server = new Server({
+    "grpc.max_receive_message_length": options.maxReceiveMessageSize ?? defaultMaxReceiveMessageSize,
+    "grpc.max_send_message_length": -1,
+  });
+
+  let shutdown: () => Promise<void> = async () => {};
+  const entries: { service: DescService; impl: ServiceImpl<DescService> }[] = [
+    ...services.entries,
+    { service: health.Health, impl: healthService.impl as unknown as ServiceImpl<DescService> },
+    {
+      service: goplugin.GRPCController,
+      impl: createControllerService(() =>
+        (options.onShutdownRequest ?? shutdown)(),
+      ) as unknown as ServiceImpl<DescService>,
+    },
+    {
+      service: goplugin.GRPCStdio,
+      impl: createStdioService(draining.signal) as unknown as ServiceImpl<DescService>,
+    },
+  ];
+  for (const { service, impl } of entries) {
+    const { definition, implementation } = createGrpcServiceDefinition(service, impl, { logger });
+    server.addService(definition, implementation);
+  }
+
+  const removeSocket = async () => {
+    if (options.listen.network === "unix") await rm(options.listen.path, { force: true });
+  };
+  let bound: BoundAddress;
+  try {
+    bound = await bindGrpcServer(server, options.listen);
+  } catch (error) {
+    server.forceShutdown();
+    await removeSocket();
+    await services.close();
+    throw error;
+  }
+
+  let finished = false;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((resolve) => {
+    resolveClosed = resolve;
+  });
+  const finish = async () => {
+    if (finished) return;
+    finished = true;
+    const disposed = services
+      .close()
+      .catch((error: unknown) => logger.error("Failed to dispose instances", { error }));
+    await Promise.race([disposed, new Promise((resolve) => setTimeout(resolve, disposeTimeoutMs).unref())]);
+    await removeSocket().catch(() => {});
+    resolveClosed();
+  };
+  let started = false;
+  shutdown = () => {
+    if (!started) {
+      started = true;
+      logger.debug("Plugin server shutting down", { timeoutMs: shutdownTimeoutMs });
+      healthService.setServing(false);
+      healthService.close();
+      draining.abort();
+      const timer = setTimeout(() => {
+        logger.warn("Calls still running at shutdown; cancelling them", { timeoutMs: shutdownTimeoutMs });
+        forced.abort(new ConnectError("the plugin is shutting down", Code.Unavailable));
+        server.forceShutdown();
+        void finish();
+      }, shutdownTimeoutMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        void finish();
+      });
+    }
+    return closed;
+  };
+
+  return { server, ...bound, shutdown: () => shutdown(), closed };
+}

@@ -1,0 +1,29 @@
+// The public API of @gfsdk/grpc.
+
+export type { BoundAddress, ListenTarget } from "./bind-grpc-server.js";
+export type { GrpcServer, GrpcServerOptions } from "./grpc-server.js";
+export { createGrpcServer, defaultMaxReceiveMessageSize, defaultShutdownTimeoutMs } from "./grpc-server.js";
+export type { HandshakeOptions } from "./handshake.js";
+export { appProtocolVersion, coreProtocolVersion, formatHandshake } from "./handshake.js";
+export type { PluginServer, ServeOptions } from "./serve.js";
+export { serve } from "./serve.js";
+export { standaloneAddressEnvName } from "./standalone-address.js";
+export { standaloneFileNames } from "./standalone-files.js";
+
+// Testing utilities: for tests that call a plugin over gRPC as Grafana does.
+
+export type { GrpcPluginClient } from "./testing/grpc-plugin-client.js";
+export { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
+
+// Symbols above are for plugin authors. Symbols below are for other adapters and tools.
+
+/** @private Internal code: the go-plugin environment, as the host sets it. */
+export type { GoPluginEnv } from "./go-plugin-env.js";
+/** @private Internal code. */
+export { magicCookie, negotiateProtocolVersion, parseGoPluginEnv } from "./go-plugin-env.js";
+/** @private Internal code: a protobuf-es service served by grpc-js. */
+export type { GrpcServiceDefinition, GrpcServiceDefinitionOptions } from "./grpc-service-definition.js";
+/** @private Internal code. */
+export { createGrpcServiceDefinition } from "./grpc-service-definition.js";
+/** @private Internal code: handler errors as gRPC statuses. */
+export { statusDetailsKey, toGrpcStatus } from "./grpc-status.js";

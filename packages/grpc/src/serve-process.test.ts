@@ -1,0 +1,138 @@
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { createClient } from "@connectrpc/connect";
+import { goplugin } from "@gfsdk/core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { isProcessAlive } from "./process-alive.js";
+import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
+import {
+  bundleFixturePlugin,
+  goPluginEnv,
+  type PluginProcess,
+  startPluginProcess,
+  watchPluginProcess,
+} from "./testing/plugin-process.js";
+import { waitFor } from "./testing/wait-for.js";
+
+let bundle: string;
+beforeAll(async () => {
+  bundle = await bundleFixturePlugin();
+});
+afterAll(async () => {
+  await rm(dirname(bundle), { recursive: true, force: true });
+});
+
+const pids: number[] = [];
+afterEach(() => {
+  for (const pid of pids.splice(0)) if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
+});
+
+function start(env: Record<string, string>): PluginProcess {
+  const plugin = startPluginProcess(bundle, env);
+  if (plugin.child.pid) pids.push(plugin.child.pid);
+  return plugin;
+}
+
+async function socketOf(plugin: PluginProcess): Promise<string> {
+  const fields = (await plugin.handshake).split("|");
+  expect(fields.slice(0, 3)).toEqual(["1", "2", "unix"]);
+  return fields[3] ?? "";
+}
+
+async function healthy(address: string): Promise<string> {
+  const client = createGrpcPluginClient(address);
+  try {
+    return (await client.diagnostics.checkHealth({})).message;
+  } finally {
+    client.close();
+  }
+}
+
+describe("serve in a plugin executable", () => {
+  it("writes only the handshake line on stdout; console.log after it goes to stderr", async () => {
+    const plugin = start(goPluginEnv({ FIXTURE_CONSOLE_LOG: "hello from the plugin" }));
+    const socket = await socketOf(plugin);
+    expect(plugin.stdout().startsWith(`1|2|unix|${socket}|grpc|\n`)).toBe(true);
+    expect(await healthy(socket)).toBe("fixture ok");
+    await waitFor(
+      () => plugin.stderr().includes("hello from the plugin"),
+      "console.log output reaches stderr",
+    );
+    plugin.child.kill("SIGTERM");
+    expect(await plugin.exited).toEqual({ code: 0, signal: null });
+    expect(plugin.stdout()).toBe(`1|2|unix|${socket}|grpc|\n`);
+  });
+
+  it("refuses to run without the magic cookie: status 1, nothing on stdout, the reason on stderr", async () => {
+    const plugin = start({ PATH: process.env.PATH ?? "" });
+    expect(await plugin.exited).toEqual({ code: 1, signal: null });
+    expect(plugin.stdout()).toBe("");
+    expect(plugin.stderr()).toMatch(
+      /^This binary is a plugin\. These are not meant to be executed directly\./,
+    );
+  });
+
+  it("refuses a host that does not speak protocol 2", async () => {
+    const plugin = start(goPluginEnv({ PLUGIN_PROTOCOL_VERSIONS: "1" }));
+    expect(await plugin.exited).toEqual({ code: 1, signal: null });
+    expect(plugin.stdout()).toBe("");
+    expect(plugin.stderr()).toContain("protocol version 2");
+  });
+
+  it("ignores SIGINT, and on SIGTERM exits 0 and removes its socket", async () => {
+    const plugin = start(goPluginEnv());
+    const socket = await socketOf(plugin);
+    plugin.child.kill("SIGINT");
+    expect(await healthy(socket)).toBe("fixture ok");
+    plugin.child.kill("SIGTERM");
+    expect(await plugin.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(socket)).toBe(false);
+  });
+
+  it("exits 0 after GRPCController.Shutdown", async () => {
+    const plugin = start(goPluginEnv());
+    const socket = await socketOf(plugin);
+    const client = createGrpcPluginClient(socket);
+    await createClient(goplugin.GRPCController, client.transport).shutdown({});
+    client.close();
+    expect(await plugin.exited).toEqual({ code: 0, signal: null });
+    expect(existsSync(socket)).toBe(false);
+  });
+
+  it("keeps serving after a promise rejection nobody handles", async () => {
+    const plugin = start(goPluginEnv({ FIXTURE_UNHANDLED: "a stray rejection" }));
+    const socket = await socketOf(plugin);
+    await waitFor(() => plugin.stderr().includes("a stray rejection"), "the rejection is logged");
+    expect(plugin.stderr()).toContain("Unhandled promise rejection");
+    expect(await healthy(socket)).toBe("fixture ok");
+    plugin.child.kill("SIGTERM");
+    expect(await plugin.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("exits when its host dies without stopping it", async () => {
+    // The host: starts the plugin as Grafana would, tells us its pid on fd 3, then is SIGKILLed.
+    const hostScript = `
+      const { spawn } = require("node:child_process");
+      const plugin = spawn(process.execPath, [process.argv[1]], { stdio: ["ignore", "inherit", "inherit"] });
+      require("node:fs").writeSync(3, plugin.pid + "\\n");
+      setInterval(() => {}, 1000);
+    `;
+    const host = spawn(process.execPath, ["-e", hostScript, bundle], {
+      env: goPluginEnv({ FIXTURE_WATCH_MS: "100" }),
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    });
+    if (host.pid) pids.push(host.pid);
+    const plugin = watchPluginProcess(host);
+    const pluginPid = await new Promise<number>((resolve) => {
+      host.stdio[3]?.once("data", (chunk: Buffer) => resolve(Number(String(chunk).trim())));
+    });
+    pids.push(pluginPid);
+    const socket = await socketOf(plugin);
+    expect(await healthy(socket)).toBe("fixture ok");
+    host.kill("SIGKILL");
+    await waitFor(() => !isProcessAlive(pluginPid), "the orphaned plugin exits", 10_000);
+    await waitFor(() => !existsSync(socket), "the orphaned plugin removes its socket");
+  });
+});

@@ -1,0 +1,11 @@
+// The entry of the fixture plugin executable that child-process tests bundle and run.
+import { serve } from "../serve.js";
+import { createFixturePlugin } from "./fixture-plugin.js";
+
+await serve(createFixturePlugin(), {
+  pluginId: "gfsdk-fixture-datasource",
+  version: "1.2.3",
+  watchIntervalMs: Number(process.env.FIXTURE_WATCH_MS ?? 1000),
+});
+if (process.env.FIXTURE_CONSOLE_LOG) console.log(process.env.FIXTURE_CONSOLE_LOG);
+if (process.env.FIXTURE_UNHANDLED) void Promise.reject(new Error(process.env.FIXTURE_UNHANDLED));

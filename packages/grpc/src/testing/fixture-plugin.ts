@@ -1,0 +1,90 @@
+import { definePlugin, downstreamError, HealthStatus, type Plugin, SubscribeStreamStatus } from "@gfsdk/core";
+
+/** What the fixture's handlers saw, for tests to assert on. */
+export interface FixtureEvents {
+  /** Names of the handlers that started. */
+  started: string[];
+  /** Names of the handlers whose signal aborted. */
+  aborted: string[];
+  /** Names of the handlers that finished their work. */
+  finished: string[];
+}
+
+const encoder = new TextEncoder();
+
+/** Fresh, empty {@link FixtureEvents}. */
+export function createFixtureEvents(): FixtureEvents {
+  return { started: [], aborted: [], finished: [] };
+}
+
+/** Resolves after `ms`, or as soon as `signal` aborts; returns whether it aborted. */
+function wait(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(true);
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve(false);
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/**
+ * A small plugin that exercises the adapter: a health check, queries that echo, wait or answer
+ * big, a streamed resource, a running stream, and subscriptions that throw synchronously or
+ * asynchronously. Testing code, not part of the published API.
+ */
+export function createFixturePlugin(events: FixtureEvents = createFixtureEvents()): Plugin {
+  return definePlugin({
+    checkHealth: () => ({ status: HealthStatus.OK, message: "fixture ok" }),
+    queryData: {
+      // The query JSON comes back as the only "frame": pre-encoded bytes pass through core.
+      echo: (query) => [query.json],
+      slow: async (query, context) => {
+        events.started.push("slow");
+        const ms = Number(query.model.ms ?? 60_000);
+        if (await wait(ms, context.signal)) {
+          events.aborted.push("slow");
+          throw context.signal.reason;
+        }
+        events.finished.push("slow");
+        return [encoder.encode(`slept ${ms}`)];
+      },
+      big: (query) => [new Uint8Array(Number(query.model.bytes ?? 0)).fill(7)],
+    },
+    callResource: (request) => {
+      const chunks = Number(new URL(request.url).searchParams.get("chunks") ?? "1");
+      let i = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (i < chunks) controller.enqueue(encoder.encode(`chunk ${i++}\n`));
+          else controller.close();
+        },
+      });
+      return new Response(body, { status: 200, headers: { "content-type": "text/plain" } });
+    },
+    runStream: async (request, sender, context) => {
+      events.started.push("runStream");
+      const count = Number(
+        (request.data as { count?: number } | undefined)?.count ?? Number.POSITIVE_INFINITY,
+      );
+      for (let i = 0; i < count && !context.signal.aborted; i++) {
+        await sender.sendJSON({ i });
+        await wait(5, context.signal);
+      }
+      if (context.signal.aborted) events.aborted.push("runStream");
+      else events.finished.push("runStream");
+    },
+    subscribeStream: (request) => {
+      if (request.path === "throw-sync") throw new Error("thrown synchronously");
+      if (request.path === "throw-async") {
+        return Promise.reject(downstreamError(new Error("the database is down")));
+      }
+      return { status: SubscribeStreamStatus.OK };
+    },
+  });
+}
