@@ -17,7 +17,9 @@ const projects = [
 
 export default defineConfig({
   resolve: { conditions: [sourceCondition, "module", "node", "default"] },
-  ssr: { resolve: { conditions: [sourceCondition, "node", "default"], externalConditions: [sourceCondition] } },
+  ssr: {
+    resolve: { conditions: [sourceCondition, "node", "default"], externalConditions: [sourceCondition] },
+  },
   test: {
     projects: projects.map((root) => ({
       extends: true,

@@ -14,7 +14,8 @@ const forbidden = [
   /^@grpc\//,
   /^@connectrpc\/connect-(node|web|fastify|express|next)/,
 ];
-const importPattern = /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
+const importPattern =
+  /(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)|require\(\s*["']([^"']+)["']\s*\)/g;
 
 const problems: string[] = [];
 let checked = 0;
@@ -24,10 +25,13 @@ for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) 
   checked++;
   for (const match of readFileSync(file, "utf8").matchAll(importPattern)) {
     const specifier = match[1] ?? match[2] ?? match[3] ?? "";
-    if (forbidden.some((re) => re.test(specifier))) problems.push(`${file.slice(root.length + 1)} imports ${specifier}`);
+    if (forbidden.some((re) => re.test(specifier)))
+      problems.push(`${file.slice(root.length + 1)} imports ${specifier}`);
   }
 }
-const manifest = JSON.parse(readFileSync(join(src, "../package.json"), "utf8")) as { dependencies?: Record<string, string> };
+const manifest = JSON.parse(readFileSync(join(src, "../package.json"), "utf8")) as {
+  dependencies?: Record<string, string>;
+};
 for (const dep of Object.keys(manifest.dependencies ?? {})) {
   if (forbidden.some((re) => re.test(dep))) problems.push(`packages/core/package.json depends on ${dep}`);
 }

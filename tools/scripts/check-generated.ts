@@ -24,10 +24,13 @@ try {
   for (const f of new Set([...want, ...have])) {
     if (!want.includes(f)) problems.push(`${f}: committed but not generated`);
     else if (!have.includes(f)) problems.push(`${f}: generated but not committed`);
-    else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f)))) problems.push(`${f}: differs`);
+    else if (!readFileSync(join(fresh, f)).equals(readFileSync(join(committed, f))))
+      problems.push(`${f}: differs`);
   }
   if (problems.length > 0) {
-    console.error(`generated code is stale; run \`npm run generate\` and commit:\n  ${problems.join("\n  ")}`);
+    console.error(
+      `generated code is stale; run \`npm run generate\` and commit:\n  ${problems.join("\n  ")}`,
+    );
     process.exit(1);
   }
   console.log(`generated code is up to date (${want.length} files)`);
