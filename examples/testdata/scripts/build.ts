@@ -37,6 +37,8 @@ const common: BuildOptions = {
   target: "node22",
   // Workspace packages are bundled from their TypeScript sources.
   conditions: ["@gfsdk/source"],
+  // ES module builds first: they tree-shake, and CommonJS ones lose named exports across a split.
+  mainFields: ["module", "main"],
   // grpc-js is CommonJS: give the ESM bundle a `require` for the Node built-ins it loads.
   banner: {
     js: "import { createRequire as __gfsdkCreateRequire } from 'node:module'; const require = __gfsdkCreateRequire(import.meta.url);",
@@ -48,12 +50,18 @@ const common: BuildOptions = {
   legalComments: "linked",
   logLevel: "warning",
 };
-await build({ ...common, entryPoints: [join(root, "src/main.ts")], outfile: join(dist, bundle) });
-// The same plugin over HTTP with Connect, for curl: node dist/connect-server.mjs --port 8080
+// Splitting keeps code loaded only on demand (AutoMTLS's certificate library) out of the start-up path.
 await build({
   ...common,
-  entryPoints: [join(root, "src/connect-main.ts")],
-  outfile: join(dist, "connect-server.mjs"),
+  entryPoints: {
+    [pluginJson.executable]: join(root, "src/main.ts"),
+    // The same plugin over HTTP with Connect, for curl: node dist/connect-server.mjs --port 8080
+    "connect-server": join(root, "src/connect-main.ts"),
+  },
+  outdir: dist,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
+  outExtension: { ".js": ".mjs" },
 });
 
 const executable = `${pluginJson.executable}_${os}_${arch}`;
@@ -72,7 +80,8 @@ const warm = spawnSync(process.execPath, [join(dist, bundle)], {
   env: { ...process.env, NODE_COMPILE_CACHE: join(dist, ".compile-cache"), grafana_plugin_type: "" },
   stdio: "ignore",
 });
-if (warm.status !== 1) throw new Error(`warming the code cache: the plugin exited with ${warm.status}, expected 1`);
+if (warm.status !== 1)
+  throw new Error(`warming the code cache: the plugin exited with ${warm.status}, expected 1`);
 
 pluginJson.info.version = manifest.version;
 pluginJson.info.updated = new Date().toISOString().slice(0, 10);

@@ -28,11 +28,16 @@ export interface BoundAddress {
 
 /**
  * Binds `server` to `target`: the unix socket (then restricted to its owner or group), or the first
- * free port of the range on loopback, as go-plugin's `serverListener` does.
+ * free port of the range on loopback, as go-plugin's `serverListener` does. `credentials` default
+ * to plaintext, what go-plugin hosts expect unless they asked for AutoMTLS.
  */
-export async function bindGrpcServer(server: Server, target: ListenTarget): Promise<BoundAddress> {
+export async function bindGrpcServer(
+  server: Server,
+  target: ListenTarget,
+  credentials: ServerCredentials = ServerCredentials.createInsecure(),
+): Promise<BoundAddress> {
   if (target.network === "unix") {
-    await bindAsync(server, `unix:${target.path}`);
+    await bindAsync(server, `unix:${target.path}`, credentials);
     await setUnixSocketPermissions(target.path, target.group);
     return { network: "unix", address: target.path };
   }
@@ -42,7 +47,7 @@ export async function bindGrpcServer(server: Server, target: ListenTarget): Prom
   let lastError: unknown;
   for (let port = minPort; port <= maxPort; port++) {
     try {
-      const bound = await bindAsync(server, `${host}:${port}`);
+      const bound = await bindAsync(server, `${host}:${port}`, credentials);
       return { network: "tcp", address: `${host}:${bound}` };
     } catch (error) {
       lastError = error;
@@ -60,10 +65,8 @@ export function loopbackHost(host: string): string {
   throw new Error(`refusing to listen on non-loopback host "${host}": plugins only serve their local host`);
 }
 
-function bindAsync(server: Server, address: string): Promise<number> {
+function bindAsync(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (error, port) =>
-      error ? reject(error) : resolve(port),
-    );
+    server.bindAsync(address, credentials, (error, port) => (error ? reject(error) : resolve(port)));
   });
 }

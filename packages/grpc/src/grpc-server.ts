@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { createLogger, createPluginServices, goplugin, health, type Logger, type Plugin } from "@gfsdk/core";
-import { Server } from "@grpc/grpc-js";
+import { Server, type ServerCredentials } from "@grpc/grpc-js";
 import { type BoundAddress, bindGrpcServer, type ListenTarget } from "./bind-grpc-server.js";
 import { createControllerService } from "./controller-service.js";
 import { createGrpcServiceDefinition } from "./grpc-service-definition.js";
@@ -22,6 +22,8 @@ export const defaultShutdownTimeoutMs = 1500;
 export interface GrpcServerOptions {
   /** Where to listen. */
   listen: ListenTarget;
+  /** Transport security, e.g. AutoMTLS's (`createAutoMtlsCredentials`). Default plaintext. */
+  credentials?: ServerCredentials;
   /** The logger of the server and of the plugin's handlers. Default: hclog JSON on stderr. */
   logger?: Logger;
   /** Largest request accepted, in bytes; larger ones fail with RESOURCE_EXHAUSTED. Default 16 MiB. Responses are unlimited. */
@@ -96,7 +98,7 @@ export async function createGrpcServer<J, S, I>(
   };
   let bound: BoundAddress;
   try {
-    bound = await bindGrpcServer(server, options.listen);
+    bound = await bindGrpcServer(server, options.listen, options.credentials);
   } catch (error) {
     server.forceShutdown();
     await removeSocket();

@@ -1,5 +1,7 @@
 // The public API of @gfsdk/grpc.
 
+export type { AutoMtlsCredentials } from "./auto-mtls.js";
+export { createAutoMtlsCredentials } from "./auto-mtls.js";
 export type { BoundAddress, ListenTarget } from "./bind-grpc-server.js";
 export type { GrpcServer, GrpcServerOptions } from "./grpc-server.js";
 export { createGrpcServer, defaultMaxReceiveMessageSize, defaultShutdownTimeoutMs } from "./grpc-server.js";
@@ -12,8 +14,10 @@ export { standaloneFileNames } from "./standalone-files.js";
 
 // Testing utilities: for tests that call a plugin over gRPC as Grafana does.
 
-export type { GrpcPluginClient } from "./testing/grpc-plugin-client.js";
+export type { GrpcPluginClient, GrpcPluginClientOptions } from "./testing/grpc-plugin-client.js";
 export { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
+export type { HostCertificate } from "./testing/host-certificate.js";
+export { createHostCertificate } from "./testing/host-certificate.js";
 
 // Symbols above are for plugin authors. Symbols below are for other adapters and tools.
 

@@ -1,5 +1,6 @@
 import { rmSync } from "node:fs";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
+import { type AutoMtlsCredentials, createAutoMtlsCredentials } from "./auto-mtls.js";
 import { negotiateProtocolVersion, parseGoPluginEnv } from "./go-plugin-env.js";
 import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
 import { appProtocolVersion, formatHandshake } from "./handshake.js";
@@ -74,7 +75,8 @@ interface ServeContext {
 /**
  * Serves a plugin to Grafana with the hashicorp go-plugin process contract: checks the magic
  * cookie and protocol version, listens on a private unix socket (loopback TCP on Windows), prints
- * the handshake line once accepting, then keeps stdout clean, answers `GRPCController.Shutdown`,
+ * the handshake line once accepting (serving mutual TLS when the host asks for go-plugin's AutoMTLS
+ * with `PLUGIN_CLIENT_CERT`), then keeps stdout clean, answers `GRPCController.Shutdown`,
  * ignores SIGINT, shuts down on SIGTERM or when its host goes away, and exits. Also handles
  * `--version` and the Go SDK's standalone debugging mode (`--standalone`). Call it from your
  * executable's main module, before anything prints to stdout.
@@ -122,10 +124,15 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
         `${env.protocolVersions?.join(", ")} (PLUGIN_PROTOCOL_VERSIONS); use a Grafana version that supports it.`,
     );
   }
+  // AutoMTLS: the host sent its certificate; answer with ours in the handshake and serve TLS.
+  let tls: AutoMtlsCredentials | undefined;
   if (env.clientCert !== undefined) {
-    logger.warn(
-      "The host asked for AutoMTLS (PLUGIN_CLIENT_CERT), which is not supported; serving without TLS",
-    );
+    try {
+      tls = await createAutoMtlsCredentials(env.clientCert);
+    } catch (error) {
+      return refuse(ctx, `plugin init error: ${(error as Error).message}`);
+    }
+    logger.debug("serving with AutoMTLS: TLS, client certificate required");
   }
 
   const network = options.network ?? (process.platform === "win32" ? "tcp" : "unix");
@@ -136,6 +143,7 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
         network === "unix"
           ? { network, path: await createUnixSocketPath(env.unixSocketDir), group: env.unixSocketGroup }
           : { network, minPort: env.minPort, maxPort: env.maxPort },
+      credentials: tls?.credentials,
       logger,
       maxReceiveMessageSize: options.maxReceiveMessageSize,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
@@ -143,7 +151,11 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
   } catch (error) {
     return refuse(ctx, `plugin init error: ${(error as Error).message}`);
   }
-  const handshake = formatHandshake({ network: server.network, address: server.address });
+  const handshake = formatHandshake({
+    network: server.network,
+    address: server.address,
+    serverCert: tls?.serverCert,
+  });
   logger.debug("plugin address", { network: server.network, address: server.address });
 
   // A standalone server started after us (a debugger): exit, so Grafana's restart makes us its locator.

@@ -11,11 +11,16 @@ export const interopDir = resolve(import.meta.dirname, "..");
 export const repoRoot = resolve(interopDir, "../..");
 
 /**
- * Builds one command of the Go module into bin/ and returns its path. A missing Go toolchain is an
- * error, never a skip: these tests are the proof against the real peer.
+ * Builds one command of the Go module into bin/ (as `bin/<output>`, default its name) and returns
+ * its path. Test files run in parallel: one that builds a command another file also builds gives
+ * its own `output`, so neither build replaces the executable the other is running. A missing Go
+ * toolchain is an error, never a skip: these tests are the proof against the real peer.
  */
-export async function buildGoCommand(name: "frames" | "host" | "refplugin"): Promise<string> {
-  const out = join(interopDir, "bin", name);
+export async function buildGoCommand(
+  name: "frames" | "host" | "refplugin",
+  output: string = name,
+): Promise<string> {
+  const out = join(interopDir, "bin", output);
   try {
     await run("go", ["build", "-o", out, `./cmd/${name}`], {
       cwd: interopDir,

@@ -9,3 +9,8 @@ await serve(createFixturePlugin(), {
 });
 if (process.env.FIXTURE_CONSOLE_LOG) console.log(process.env.FIXTURE_CONSOLE_LOG);
 if (process.env.FIXTURE_UNHANDLED) void Promise.reject(new Error(process.env.FIXTURE_UNHANDLED));
+// Whether the Reflect polyfill @peculiar/x509 needs was installed, i.e. whether AutoMTLS code ran.
+if (process.env.FIXTURE_REPORT_REFLECT) {
+  const { getMetadata } = Reflect as unknown as { getMetadata?: unknown };
+  process.stderr.write(`Reflect.getMetadata: ${typeof getMetadata}\n`);
+}

@@ -3,8 +3,8 @@
 // SDK's grpcplugin clients) and runs the testdata contract against it, or
 // benchmarks QueryData round trips.
 //
-//	host --plugin PATH [--json] [--only a,b] [--timeout 20s] [--verbose]
-//	host --plugin PATH --bench --query random_walk|rows --rows N --concurrency C --duration 5s [--format arrow|json]
+//	host --plugin PATH [--automtls] [--json] [--only a,b] [--timeout 20s] [--verbose]
+//	host --plugin PATH [--automtls] --bench --query random_walk|rows --rows N --concurrency C --duration 5s [--format arrow|json]
 //	host --list
 package main
 
@@ -30,6 +30,7 @@ func main() {
 // Report is the --json output of a scenario run.
 type Report struct {
 	Plugin    string        `json:"plugin"`
+	AutoMTLS  bool          `json:"autoMTLS"`
 	OK        bool          `json:"ok"`
 	Scenarios []host.Result `json:"scenarios"`
 }
@@ -43,6 +44,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	timeout := fs.Duration("timeout", 20*time.Second, "time limit per scenario")
 	verbose := fs.Bool("verbose", false, "stream go-plugin/host logs (incl. the plugin's re-logged stderr) to stderr")
 	list := fs.Bool("list", false, "list scenario names and exit")
+	autoMTLS := fs.Bool("automtls", false, "use go-plugin's AutoMTLS (mutual TLS, PLUGIN_CLIENT_CERT), which Grafana does not")
 	bench := fs.Bool("bench", false, "benchmark QueryData instead of running scenarios")
 	query := fs.String("query", "random_walk", "bench: random_walk or rows")
 	rows := fs.Int("rows", 1000, "bench: rows per frame (maxDataPoints for random_walk, model.rows for rows)")
@@ -93,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		res, err := host.Bench(host.BenchOptions{
 			PluginPath: path, Query: *query, Rows: *rows, Concurrency: *concurrency,
-			Duration: *duration, Format: f, Logger: logger,
+			Duration: *duration, Format: f, Logger: logger, AutoMTLS: *autoMTLS,
 		})
 		if err != nil {
 			fmt.Fprintln(stderr, "host: bench:", err)
@@ -126,7 +128,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	h := &host.Harness{PluginPath: path, Logger: logger, LaunchTimeout: time.Minute}
+	h := &host.Harness{PluginPath: path, Logger: logger, LaunchTimeout: time.Minute, AutoMTLS: *autoMTLS}
 	var report func(host.Result)
 	if !*asJSON {
 		report = func(r host.Result) {
@@ -145,7 +147,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		_ = enc.Encode(Report{Plugin: path, OK: ok, Scenarios: results})
+		_ = enc.Encode(Report{Plugin: path, AutoMTLS: *autoMTLS, OK: ok, Scenarios: results})
 	}
 	if !ok {
 		if !*verbose {

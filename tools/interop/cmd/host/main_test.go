@@ -104,3 +104,16 @@ func TestUsageErrors(t *testing.T) {
 		t.Fatalf("--list: exit %d %q", code, out.String())
 	}
 }
+
+func TestAutoMTLSJSONReport(t *testing.T) {
+	p := refPlugin(t)
+	var out, errOut bytes.Buffer
+	code := run([]string{"--plugin", p, "--automtls", "--json", "--only", "handshake-line,launch,health-ping,kill"}, &out, &errOut)
+	var rep Report
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out.String())
+	}
+	if code != 0 || !rep.OK || !rep.AutoMTLS || len(rep.Scenarios) != 4 {
+		t.Fatalf("exit %d: %s\n%s", code, out.String(), errOut.String())
+	}
+}

@@ -24,6 +24,7 @@ type BenchOptions struct {
 	Duration    time.Duration
 	Format      pluginv2.DataFrameFormat
 	Logger      hclog.Logger
+	AutoMTLS    bool // launch with go-plugin's AutoMTLS
 }
 
 // BenchResult is the JSON printed by `host --bench`.
@@ -60,7 +61,7 @@ func Bench(o BenchOptions) (*BenchResult, error) {
 	if o.Concurrency < 1 {
 		o.Concurrency = 1
 	}
-	s, err := Launch(o.PluginPath, o.Logger, time.Minute)
+	s, err := Launch(o.PluginPath, o.Logger, time.Minute, LaunchOptions{AutoMTLS: o.AutoMTLS})
 	if err != nil {
 		return nil, err
 	}

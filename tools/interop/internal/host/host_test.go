@@ -1,7 +1,10 @@
 package host
 
 import (
+	"encoding/base64"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -112,6 +115,59 @@ func TestBench(t *testing.T) {
 		}
 		if r.Calls == 0 || r.Errors != 0 || r.PluginRssKB <= 0 || r.HandshakeMs <= 0 || r.P50Ms <= 0 || r.P99Ms < r.P50Ms {
 			t.Fatalf("%s: implausible result %+v", q, r)
+		}
+	}
+}
+
+func TestAllScenariosPassWithAutoMTLSAgainstGoReferencePlugin(t *testing.T) {
+	p := build(t, "github.com/gfsdk/gfsdk/tools/interop/cmd/refplugin", "refplugin")
+	h := harness(p)
+	h.AutoMTLS = true
+	for _, r := range RunScenarios(h, nil, 20*time.Second, nil) {
+		if !r.OK {
+			t.Errorf("FAIL %s: %s", r.Name, r.Error)
+		}
+	}
+}
+
+// A plugin that ignores PLUGIN_CLIENT_CERT (the reference plugin with the
+// variable removed) serves plaintext and sends no certificate: AutoMTLS
+// runs must fail, plaintext runs must not.
+func TestAutoMTLSDetectsAPluginWithoutIt(t *testing.T) {
+	p := build(t, "github.com/gfsdk/gfsdk/tools/interop/cmd/refplugin", "refplugin")
+	wrapper := filepath.Join(t.TempDir(), "plaintext-plugin")
+	script := "#!/bin/sh\nunset PLUGIN_CLIENT_CERT\nexec '" + p + "' \"$@\"\n"
+	if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil { // #nosec G306 -- an executable
+		t.Fatal(err)
+	}
+	only := map[string]bool{"handshake-line": true, "launch": true, "check-health-ok": true, "kill": true}
+	for _, autoMTLS := range []bool{false, true} {
+		h := harness(wrapper)
+		h.AutoMTLS = autoMTLS
+		for _, r := range RunScenarios(h, only, 10*time.Second, nil) {
+			if r.OK == autoMTLS {
+				t.Errorf("autoMTLS=%v: %s ok=%v (%s)", autoMTLS, r.Name, r.OK, r.Error)
+			}
+		}
+	}
+}
+
+func TestParseServerCertificate(t *testing.T) {
+	c, err := NewClientCertificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	der := c.TLS.Certificate[0]
+	cert, err := ParseServerCertificate(base64.RawStdEncoding.EncodeToString(der))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckServerCertificate(cert); err == nil || !strings.Contains(err.Error(), "expires") {
+		t.Errorf("a one-day certificate: %v", err) // P-521, localhost, CA, both usages: only the lifetime differs
+	}
+	for _, field := range []string{"", "short", strings.Repeat("A", 60), base64.StdEncoding.EncodeToString(der) + "=="} {
+		if _, err := ParseServerCertificate(field); err == nil {
+			t.Errorf("accepted %q", field)
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/connectivity"
+	"google.golang.org/grpc/health/grpc_health_v1"
 )
 
 // Handshake is Grafana's go-plugin handshake, built from the SDK constants
@@ -135,9 +136,17 @@ func (b *SyncBuffer) String() string {
 	return b.buf.String()
 }
 
+// LaunchOptions are host settings beyond Grafana's own configuration.
+type LaunchOptions struct {
+	// AutoMTLS sets go-plugin's ClientConfig.AutoMTLS, which Grafana leaves
+	// off: the host generates a certificate, passes it in PLUGIN_CLIENT_CERT,
+	// reads the plugin's from handshake field 6 and dials with mutual TLS.
+	AutoMTLS bool
+}
+
 // NewClientConfig returns the go-plugin client configuration Grafana uses
-// for a backend plugin executable in process mode.
-func NewClientConfig(path string, logger hclog.Logger, stderr io.Writer) *goplugin.ClientConfig {
+// for a backend plugin executable in process mode, plus opts.
+func NewClientConfig(path string, logger hclog.Logger, stderr io.Writer, opts LaunchOptions) *goplugin.ClientConfig {
 	cmd := exec.Command(path) // #nosec G204 -- the plugin under test
 	cmd.Env = append([]string(nil), GrafanaEnv...)
 	return &goplugin.ClientConfig{
@@ -152,7 +161,8 @@ func NewClientConfig(path string, logger hclog.Logger, stderr io.Writer) *goplug
 		},
 		// Not set by Grafana (it discards raw stderr after logging it); set
 		// here only to observe the raw log lines.
-		Stderr: stderr,
+		Stderr:   stderr,
+		AutoMTLS: opts.AutoMTLS,
 	}
 }
 
@@ -168,9 +178,9 @@ func NewLogger(w io.Writer) hclog.Logger {
 // Launch starts the plugin and dispenses every service like Grafana's
 // grpcPlugin.Start / newClientV2. It waits up to timeout for the
 // connection to become READY.
-func Launch(path string, logger hclog.Logger, timeout time.Duration) (*Session, error) {
+func Launch(path string, logger hclog.Logger, timeout time.Duration, opts LaunchOptions) (*Session, error) {
 	s := &Session{Stderr: &LineCollector{}}
-	cfg := NewClientConfig(path, logger, s.Stderr)
+	cfg := NewClientConfig(path, logger, s.Stderr, opts)
 	s.Cmd = cfg.Cmd
 	start := time.Now()
 	s.Client = goplugin.NewClient(cfg)
@@ -238,6 +248,16 @@ func waitReady(ctx context.Context, conn *grpc.ClientConn) error {
 			return nil
 		case connectivity.Shutdown:
 			return errors.New("connection shut down")
+		case connectivity.TransientFailure:
+			// Grafana's first call would fail now (calls do not wait for
+			// ready); one call tells why (e.g. a TLS handshake failure).
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+			_, err := grpc_health_v1.NewHealthClient(conn).Check(cctx, &grpc_health_v1.HealthCheckRequest{Service: "plugin"})
+			cancel()
+			if err != nil {
+				return fmt.Errorf("connection failed: %w", err)
+			}
+			return nil
 		}
 		if !conn.WaitForStateChange(ctx, st) {
 			return fmt.Errorf("still %s: %w", st, ctx.Err())

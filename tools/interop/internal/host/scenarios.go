@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +23,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/health/grpc_health_v1"
 	"google.golang.org/grpc/status"
@@ -36,7 +38,10 @@ type Harness struct {
 	PluginPath    string
 	Logger        hclog.Logger
 	LaunchTimeout time.Duration
-	Session       *Session
+	// AutoMTLS runs every scenario over go-plugin's AutoMTLS (mutual TLS
+	// with one-time certificates) instead of Grafana's plaintext.
+	AutoMTLS bool
+	Session  *Session
 
 	launchAttempted bool
 	launchErr       error
@@ -133,7 +138,7 @@ func RunScenarios(h *Harness, only map[string]bool, timeout time.Duration, repor
 }
 
 func launchInto(h *Harness) error {
-	s, err := Launch(h.PluginPath, h.Logger, h.LaunchTimeout)
+	s, err := Launch(h.PluginPath, h.Logger, h.LaunchTimeout, LaunchOptions{AutoMTLS: h.AutoMTLS})
 	if err != nil {
 		return err
 	}
@@ -246,12 +251,23 @@ var handshakeRe = regexp.MustCompile(`^1\|2\|(unix|tcp)\|([^|]+)\|grpc(\|[^|]*)?
 // scHandshakeLine launches the plugin without go-plugin, checks the first
 // stdout line strictly, asks it to shut down over plugin.GRPCController
 // and checks that nothing else reached stdout and that it exited with 0.
+// With AutoMTLS it passes a host certificate in PLUGIN_CLIENT_CERT, dials
+// with mutual TLS as go-plugin would, and checks that clients without the
+// host's certificate are refused.
 func scHandshakeLine(ctx context.Context, h *Harness) error {
 	cmd := exec.Command(h.PluginPath) // #nosec G204 -- the plugin under test
 	cmd.Env = append(baseEnv(), GrafanaEnv...)
 	cmd.Env = append(cmd.Env,
 		Handshake.MagicCookieKey+"="+Handshake.MagicCookieValue,
 		"PLUGIN_MIN_PORT=10000", "PLUGIN_MAX_PORT=25000", "PLUGIN_PROTOCOL_VERSIONS=2")
+	var clientCert *ClientCertificate
+	if h.AutoMTLS {
+		var err error
+		if clientCert, err = NewClientCertificate(); err != nil {
+			return err
+		}
+		cmd.Env = append(cmd.Env, "PLUGIN_CLIENT_CERT="+string(clientCert.PEM))
+	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
@@ -297,26 +313,70 @@ func scHandshakeLine(ctx context.Context, h *Harness) error {
 	if m == nil {
 		return fmt.Errorf("handshake line %q does not match CORE|APP|NET|ADDR|grpc[|CERT] with core 1, app 2", line)
 	}
-	network, addr := m[1], m[2]
+	network, addr, field6 := m[1], m[2], strings.TrimPrefix(m[3], "|")
+	creds := insecure.NewCredentials()
+	var serverCert *x509.Certificate
+	if h.AutoMTLS {
+		if serverCert, err = ParseServerCertificate(field6); err != nil {
+			return err
+		}
+		if err := CheckServerCertificate(serverCert); err != nil {
+			return err
+		}
+		creds = credentials.NewTLS(ClientTLS(clientCert, serverCert))
+	} else if len(field6) > 50 {
+		// go-plugin would load it into a nil TLS config: the host panics.
+		return fmt.Errorf("a certificate in handshake field 6 although the host did not ask for AutoMTLS: %q", trunc(field6))
+	}
+	dial := func(creds credentials.TransportCredentials) (*grpc.ClientConn, error) {
+		return grpc.NewClient("passthrough:///plugin",
+			grpc.WithTransportCredentials(creds),
+			grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
+				var d net.Dialer
+				return d.DialContext(ctx, network, addr)
+			}))
+	}
+	healthCheck := func(conn *grpc.ClientConn, timeout time.Duration) (*grpc_health_v1.HealthCheckResponse, error) {
+		hctx, hcancel := context.WithTimeout(ctx, timeout)
+		defer hcancel()
+		return grpc_health_v1.NewHealthClient(conn).Check(hctx, &grpc_health_v1.HealthCheckRequest{Service: "plugin"})
+	}
 
-	conn, err := grpc.NewClient("passthrough:///plugin",
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithContextDialer(func(ctx context.Context, _ string) (net.Conn, error) {
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		}))
+	conn, err := dial(creds)
 	if err != nil {
 		return err
 	}
 	defer func() { _ = conn.Close() }()
-	hctx, hcancel := context.WithTimeout(ctx, 5*time.Second)
-	defer hcancel()
-	hres, err := grpc_health_v1.NewHealthClient(conn).Check(hctx, &grpc_health_v1.HealthCheckRequest{Service: "plugin"})
+	hres, err := healthCheck(conn, 5*time.Second)
 	if err != nil {
 		return fmt.Errorf("first RPC right after the handshake (%s after spawn) failed: %w", handshakeTime.Round(time.Millisecond), err)
 	}
 	if hres.Status != grpc_health_v1.HealthCheckResponse_SERVING {
 		return fmt.Errorf("health status %s, want SERVING", hres.Status)
+	}
+	if h.AutoMTLS {
+		stranger, err := NewClientCertificate()
+		if err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			what  string
+			creds credentials.TransportCredentials
+		}{
+			{"a plaintext client", insecure.NewCredentials()},
+			{"a TLS client without a certificate", credentials.NewTLS(ClientTLS(nil, serverCert))},
+			{"a TLS client with a certificate other than PLUGIN_CLIENT_CERT", credentials.NewTLS(ClientTLS(stranger, serverCert))},
+		} {
+			other, err := dial(c.creds)
+			if err != nil {
+				return err
+			}
+			_, err = healthCheck(other, 3*time.Second)
+			_ = other.Close()
+			if err == nil {
+				return fmt.Errorf("AutoMTLS: %s was served", c.what)
+			}
+		}
 	}
 	// Give late writers (a banner printed on the next tick) a chance to show up.
 	time.Sleep(250 * time.Millisecond)
@@ -347,7 +407,7 @@ func scHandshakeLine(ctx context.Context, h *Harness) error {
 	return nil
 }
 
-func scLaunch(_ context.Context, h *Harness) error {
+func scLaunch(ctx context.Context, h *Harness) error {
 	if h.Session != nil {
 		return nil
 	}
@@ -358,6 +418,9 @@ func scLaunch(_ context.Context, h *Harness) error {
 	}
 	if h.Session.Pid <= 0 {
 		return errors.New("no pid from ReattachConfig")
+	}
+	if h.AutoMTLS {
+		return checkMutualTLS(ctx, h.Session.Conn)
 	}
 	return nil
 }
@@ -384,11 +447,18 @@ func checkKill(s *Session) error {
 }
 
 func scRestart(ctx context.Context, h *Harness) error {
-	s, err := Launch(h.PluginPath, h.Logger, h.LaunchTimeout)
+	s, err := Launch(h.PluginPath, h.Logger, h.LaunchTimeout, LaunchOptions{AutoMTLS: h.AutoMTLS})
 	if err != nil {
 		return fmt.Errorf("relaunch: %w", err)
 	}
 	h.Session = s
+	if h.AutoMTLS {
+		if err := checkMutualTLS(ctx, s.Conn); err != nil {
+			h.Session = nil
+			s.Kill(5 * time.Second)
+			return fmt.Errorf("after restart: %w", err)
+		}
+	}
 	if err := scCheckHealthOK(ctx, h); err != nil {
 		return fmt.Errorf("after restart: %w", err)
 	}
