@@ -1,3 +1,3 @@
-export type { ConformanceTarget } from "./plugin-conformance.js";
+export type { ConformanceOptions, ConformanceTarget } from "./plugin-conformance.js";
 export { describePluginConformance } from "./plugin-conformance.js";
 export { query, queryDataRequest, testdataContext } from "./requests.js";

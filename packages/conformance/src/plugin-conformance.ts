@@ -37,7 +37,17 @@ async function expectCode(promise: Promise<unknown>, code: Code): Promise<Connec
  * The conformance suite: drives the testdata example plugin through every RPC on one transport.
  * Every adapter runs it; `setup` returns a client on that adapter.
  */
-export function describePluginConformance(transport: string, setup: () => Promise<ConformanceTarget>): void {
+/** What differs between transports by design. */
+export interface ConformanceOptions {
+  /** The adapter serves process and request metrics for plugins without a metrics handler (gRPC does). */
+  defaultMetrics?: boolean;
+}
+
+export function describePluginConformance(
+  transport: string,
+  setup: () => Promise<ConformanceTarget>,
+  options: ConformanceOptions = {},
+): void {
   describe(`plugin conformance over ${transport}`, () => {
     let target: ConformanceTarget;
     let client: PluginClient;
@@ -63,12 +73,24 @@ export function describePluginConformance(transport: string, setup: () => Promis
     });
 
     describe("Diagnostics.CollectMetrics", () => {
-      it("answers UNIMPLEMENTED when the plugin has no metrics handler", async () => {
-        await expectCode(
-          client.diagnostics.collectMetrics({ pluginContext: testdataContext() }),
-          Code.Unimplemented,
-        );
-      });
+      if (options.defaultMetrics) {
+        it("serves process and request metrics in Prometheus text format", async () => {
+          await client.diagnostics.checkHealth({ pluginContext: testdataContext() });
+          const res = await client.diagnostics.collectMetrics({ pluginContext: testdataContext() });
+          const text = decoder.decode(res.metrics?.prometheus ?? new Uint8Array());
+          expect(text).toMatch(/^process_cpu_user_seconds_total /m);
+          expect(text).toMatch(
+            /^grafana_plugin_request_total\{endpoint="checkHealth",status="ok",status_source="plugin"\} [1-9]/m,
+          );
+        });
+      } else {
+        it("answers UNIMPLEMENTED when the plugin has no metrics handler", async () => {
+          await expectCode(
+            client.diagnostics.collectMetrics({ pluginContext: testdataContext() }),
+            Code.Unimplemented,
+          );
+        });
+      }
     });
 
     describe("Data.QueryData", () => {

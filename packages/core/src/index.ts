@@ -51,6 +51,11 @@ export * as pluginv2 from "./gen/pluginv2/backend_pb.js";
 export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
-export type { PluginServiceImpls, PluginServices, PluginServicesOptions } from "./plugin-services.js";
+export type {
+  CompletedRequest,
+  PluginServiceImpls,
+  PluginServices,
+  PluginServicesOptions,
+} from "./plugin-services.js";
 export { createPluginServices, pluginServices, registerPlugin, toConnectError } from "./plugin-services.js";
 export { resourceOrigin } from "./web-resource.js";

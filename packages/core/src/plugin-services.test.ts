@@ -346,3 +346,40 @@ describe("createPluginServices", () => {
     });
   });
 });
+
+describe("PluginServicesOptions", () => {
+  it("reports each finished call with its endpoint, status and error source", async () => {
+    const completed: unknown[] = [];
+    const services = createPluginServices(
+      definePlugin({
+        queryData: (query) => {
+          if (query.refId === "B") throw downstreamError("db down");
+          return [];
+        },
+        publishStream: () => {
+          throw new Error("boom");
+        },
+      }),
+      {
+        logger: createLogger({ write: () => {} }),
+        onRequestCompleted: (r) => completed.push({ ...r, durationMs: 0 }),
+      },
+    );
+    const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));
+    await client.data.queryData({ queries: [q("A", "{}")] });
+    await client.data.queryData({ queries: [q("A", "{}"), q("B", "{}")] });
+    await client.stream.publishStream({ path: "x" }).catch(() => {});
+    expect(completed).toEqual([
+      { endpoint: "queryData", status: "ok", source: "", durationMs: 0 },
+      { endpoint: "queryData", status: "error", source: "downstream", durationMs: 0 },
+      { endpoint: "publishStream", status: "error", source: "plugin", durationMs: 0 },
+    ]);
+  });
+
+  it("answers CollectMetrics from defaultMetrics when the plugin has no handler", async () => {
+    const services = createPluginServices(definePlugin({}), { defaultMetrics: () => "up 1\n" });
+    const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));
+    const res = await client.diagnostics.collectMetrics({});
+    expect(decoder.decode(res.metrics!.prometheus)).toBe("up 1\n");
+  });
+});

@@ -31,7 +31,7 @@ import type {
   StreamRequest,
 } from "./plugin.js";
 import { type PluginContext, PluginContextParser } from "./plugin-context.js";
-import { classifyError, errorMessage, PluginError } from "./plugin-error.js";
+import { classifyError, type ErrorSource, errorMessage, PluginError } from "./plugin-error.js";
 import { fromWebResponse, toWebRequest } from "./web-resource.js";
 
 /** The pluginv2 services, keyed as go-plugin's plugin set names them. */
@@ -49,8 +49,27 @@ export type PluginServiceImpls = {
   [K in keyof typeof pluginServices]: ServiceImpl<(typeof pluginServices)[K]>;
 };
 
+/** How one call ended, for request metrics. */
+export interface CompletedRequest {
+  /** The handler: `queryData`, `checkHealth`, `callResource`, … */
+  endpoint: string;
+  /** `ok`, `error` (a whole-request failure, or any failed query), or `cancelled`. */
+  status: "ok" | "error" | "cancelled";
+  /** Who caused the error; empty when there was none. */
+  source: ErrorSource | "";
+  /** From the call's start to its answer, in milliseconds. */
+  durationMs: number;
+}
+
 /** Options of {@link createPluginServices}. */
 export interface PluginServicesOptions {
+  /** Called as each call ends; adapters feed their request metrics from it. */
+  onRequestCompleted?: (request: CompletedRequest) => void;
+  /**
+   * Answers CollectMetrics for plugins without a `collectMetrics` handler, in Prometheus text
+   * format. Default: none, and such a plugin answers UNIMPLEMENTED.
+   */
+  defaultMetrics?: () => Promise<string> | string;
   /** The logger handlers get (with request attributes added). Default: hclog JSON on stderr. */
   logger?: Logger;
   /** Aborted when the plugin shuts down; every call's signal follows it. */
@@ -103,6 +122,7 @@ export function createPluginServices<J, S, I>(
     headers: Record<string, string>,
     hctx: HandlerContext,
     fn: (ctx: CallContext<unknown, unknown, unknown>) => Promise<T>,
+    outcome?: (result: T) => { error: boolean; source: ErrorSource | "" },
   ): Promise<T> {
     const signal = callSignal(hctx.signal, options.shutdownSignal);
     const started = performance.now();
@@ -124,19 +144,38 @@ export function createPluginServices<J, S, I>(
       ...(pluginContext.user ? { uname: pluginContext.user.login } : {}),
     });
     let lease: { instance: unknown; release(): void } | undefined;
-    let status = "ok";
+    let status: CompletedRequest["status"] = "ok";
+    let source: CompletedRequest["source"] = "";
     try {
       if (instances) lease = await instances.acquire(pluginContext);
-      return await fn({ pluginContext, headers, signal, logger, instance: lease?.instance });
+      const result = await fn({ pluginContext, headers, signal, logger, instance: lease?.instance });
+      const o = outcome?.(result);
+      if (o?.error) {
+        status = "error";
+        source = o.source;
+      }
+      return result;
     } catch (error) {
-      status = "error";
-      throw toConnectError(error, signal);
+      const connectError = toConnectError(error, signal);
+      status = connectError.code === Code.Canceled || signal.aborted ? "cancelled" : "error";
+      source =
+        status === "error"
+          ? ((connectError.findDetails(ErrorInfoSchema)[0]?.metadata.errorSource as ErrorSource) ?? "plugin")
+          : "";
+      throw connectError;
     } finally {
       lease?.release();
+      const durationMs = performance.now() - started;
       logger.debug("Plugin Request Completed", {
         status,
-        duration: `${(performance.now() - started).toFixed(3)}ms`,
+        statusSource: source,
+        duration: `${durationMs.toFixed(3)}ms`,
       });
+      try {
+        options.onRequestCompleted?.({ endpoint, status, source, durationMs });
+      } catch (error) {
+        logger.error("onRequestCompleted failed", { error });
+      }
     }
   }
 
@@ -201,7 +240,7 @@ export function createPluginServices<J, S, I>(
         }
       },
       async collectMetrics(req, hctx) {
-        const h = handlers.collectMetrics ?? unimplemented("CollectMetrics");
+        const h = handlers.collectMetrics ?? options.defaultMetrics ?? unimplemented("CollectMetrics");
         return withContext("collectMetrics", req.pluginContext, {}, hctx, async (ctx) => {
           const text = await h(ctx);
           return { metrics: { prometheus: typeof text === "string" ? encoder.encode(text) : text } };
@@ -215,18 +254,25 @@ export function createPluginServices<J, S, I>(
           typeof handlers.queryData === "function"
             ? (handlers.queryData as QueryHandler<unknown, unknown, unknown, unknown>)
             : undefined;
-        return withContext("queryData", req.pluginContext, req.headers, hctx, async (ctx) => {
-          const qctx: QueryContext<unknown, unknown, unknown> = {
-            ...ctx,
-            format: req.format === DataFrameFormat.JSON ? "json" : "arrow",
-            queries: parsedQueries(req.queries),
-          };
-          const responses: Record<string, MessageInitShape<typeof DataResponseSchema>> = {};
-          await forEachConcurrent(req.queries, concurrency, async (q) => {
-            responses[q.refId] = await runQuery(single, q, qctx, req.format);
-          });
-          return { responses };
-        });
+        return withContext(
+          "queryData",
+          req.pluginContext,
+          req.headers,
+          hctx,
+          async (ctx) => {
+            const qctx: QueryContext<unknown, unknown, unknown> = {
+              ...ctx,
+              format: req.format === DataFrameFormat.JSON ? "json" : "arrow",
+              queries: parsedQueries(req.queries),
+            };
+            const responses: Record<string, MessageInitShape<typeof DataResponseSchema>> = {};
+            await forEachConcurrent(req.queries, concurrency, async (q) => {
+              responses[q.refId] = await runQuery(single, q, qctx, req.format);
+            });
+            return { responses };
+          },
+          queryOutcome,
+        );
       },
       async *queryChunkedData(req, hctx) {
         const h = handlers.queryChunkedData ?? unimplemented("QueryChunkedData");
@@ -368,6 +414,17 @@ export function createPluginServices<J, S, I>(
 export function registerPlugin(router: ConnectRouter, services: PluginServices): ConnectRouter {
   for (const { service, impl } of services.entries) router.service(service, impl);
   return router;
+}
+
+/** A QueryData call counts as failed when any of its queries failed, as the Go SDK counts it. */
+function queryOutcome(result: { responses: Record<string, MessageInitShape<typeof DataResponseSchema>> }): {
+  error: boolean;
+  source: ErrorSource | "";
+} {
+  for (const response of Object.values(result.responses)) {
+    if (response.error) return { error: true, source: (response.errorSource as ErrorSource) || "plugin" };
+  }
+  return { error: false, source: "" };
 }
 
 function queryTypeHandler(

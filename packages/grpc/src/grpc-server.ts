@@ -7,6 +7,7 @@ import { type BoundAddress, bindGrpcServer, type ListenTarget } from "./bind-grp
 import { createControllerService } from "./controller-service.js";
 import { createGrpcServiceDefinition } from "./grpc-service-definition.js";
 import { createHealthService } from "./health-service.js";
+import { createPluginMetrics, type PluginMetrics } from "./plugin-metrics.js";
 import { createStdioService } from "./stdio-service.js";
 
 /** Largest request accepted by default, in bytes: 16 MiB, the Go SDK's default. */
@@ -22,6 +23,11 @@ export const defaultShutdownTimeoutMs = 1500;
 export interface GrpcServerOptions {
   /** Where to listen. */
   listen: ListenTarget;
+  /**
+   * Request metrics, and what CollectMetrics serves when the plugin has no `collectMetrics`
+   * handler. Default: {@link createPluginMetrics} on prom-client's global registry; `false` for none.
+   */
+  metrics?: PluginMetrics | false;
   /** Transport security, e.g. AutoMTLS's (`createAutoMtlsCredentials`). Default plaintext. */
   credentials?: ServerCredentials;
   /** The logger of the server and of the plugin's handlers. Default: hclog JSON on stderr. */
@@ -66,7 +72,13 @@ export async function createGrpcServer<J, S, I>(
   const forced = new AbortController();
   // Aborted when shutdown starts: our own endless streams end so they do not hold it up.
   const draining = new AbortController();
-  const services = createPluginServices(plugin, { logger, shutdownSignal: forced.signal });
+  const metrics = options.metrics === false ? undefined : (options.metrics ?? createPluginMetrics());
+  const services = createPluginServices(plugin, {
+    logger,
+    shutdownSignal: forced.signal,
+    onRequestCompleted: metrics?.onRequestCompleted,
+    defaultMetrics: metrics?.collect,
+  });
   const healthService = createHealthService();
   const server = new Server({
     "grpc.max_receive_message_length": options.maxReceiveMessageSize ?? defaultMaxReceiveMessageSize,

@@ -7,6 +7,8 @@ export type { GrpcServer, GrpcServerOptions } from "./grpc-server.js";
 export { createGrpcServer, defaultMaxReceiveMessageSize, defaultShutdownTimeoutMs } from "./grpc-server.js";
 export type { HandshakeOptions } from "./handshake.js";
 export { appProtocolVersion, coreProtocolVersion, formatHandshake } from "./handshake.js";
+export type { PluginMetrics } from "./plugin-metrics.js";
+export { createPluginMetrics } from "./plugin-metrics.js";
 export type { PluginServer, ServeOptions } from "./serve.js";
 export { serve } from "./serve.js";
 export { standaloneAddressEnvName } from "./standalone-address.js";
