@@ -2,30 +2,18 @@ import {
   boolField,
   createFrame,
   enumField,
+  FIELD_TYPES,
   type Frame,
+  isNumericFieldType,
   jsonField,
+  type NumericFieldType,
   numberField,
   stringField,
   timeField,
 } from "@gfsdk/dataframe";
 
-const numericTypes = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "float32",
-  "float64",
-] as const;
-
-const sampleNumbers: Record<
-  (typeof numericTypes)[number],
-  [number | bigint, number | bigint, number | bigint]
-> = {
+/** Three values per numeric type: its extremes and one in between (NaN and ±Inf for floats). */
+const sampleNumbers: Record<NumericFieldType, [number | bigint, number | bigint, number | bigint]> = {
   int8: [-128, 0, 127],
   int16: [-32768, 1, 32767],
   int32: [-2147483648, 2, 2147483647],
@@ -45,7 +33,7 @@ const sampleNumbers: Record<
 export function allTypesFrame(): Frame {
   const times = [new Date("2026-01-01T00:00:00Z"), 1767225600001.5, 1767225600002000000n];
   const fields = [];
-  for (const type of numericTypes) {
+  for (const type of FIELD_TYPES.filter(isNumericFieldType)) {
     const [a, b, c] = sampleNumbers[type];
     fields.push(numberField(type, [a, b, c], { type }));
     fields.push(numberField(`nullable_${type}`, [a, null, c], { type, nullable: true }));

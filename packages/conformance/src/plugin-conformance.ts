@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { PluginClient } from "@gfsdk/core";
 import { googleRpc, HealthStatus, PublishStreamStatus, pluginv2, SubscribeStreamStatus } from "@gfsdk/core";
-import { type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
+import { FIELD_TYPES, type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query, queryDataRequest, testdataContext } from "./requests.js";
 
@@ -151,23 +151,7 @@ export function describePluginConformance(
           expect(frame.rowCount).toBeGreaterThanOrEqual(3);
           expect(frame.meta?.executedQueryString).toBeTruthy();
           const types = new Set(frame.fields.map((f) => `${f.type}${f.nullable ? "?" : ""}`));
-          for (const t of [
-            "int8",
-            "int16",
-            "int32",
-            "int64",
-            "uint8",
-            "uint16",
-            "uint32",
-            "uint64",
-            "float32",
-            "float64",
-            "string",
-            "bool",
-            "time",
-            "json",
-            "enum",
-          ]) {
+          for (const t of FIELD_TYPES) {
             expect(types, `type ${t}`).toContain(t);
             expect(types, `type ${t}?`).toContain(`${t}?`);
           }

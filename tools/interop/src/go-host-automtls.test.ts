@@ -1,31 +1,12 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGoCommand, repoRoot, runCommand } from "./go-tool.js";
-
-const executable = join(repoRoot, "examples/testdata/dist/gpx_testdata_linux_amd64");
-
-interface HostReport {
-  autoMTLS: boolean;
-  ok: boolean;
-  scenarios: { name: string; ok: boolean; error: string; ms: number }[];
-}
+import { type HostReport, runGoHost } from "./go-host-run.js";
 
 describe("the testdata executable driven by go-plugin with AutoMTLS (mutual TLS, one-time certificates)", () => {
   let report: HostReport;
   let scenarios: string[];
 
   beforeAll(async () => {
-    if (!existsSync(executable)) {
-      throw new Error(`${executable} is missing: run \`npm run build\` first (npm test does)`);
-    }
-    const host = await buildGoCommand("host", "host-automtls");
-    scenarios = (await runCommand(host, ["--list"])).stdout.split("\n").filter((l) => l.trim() !== "");
-    const result = await runCommand(host, ["--plugin", executable, "--automtls", "--json"], {
-      timeoutMs: 600_000,
-    });
-    report = JSON.parse(result.stdout) as HostReport;
-    if (!report.ok) console.error(result.stderr);
+    ({ report, scenarios } = await runGoHost("host-automtls", ["--automtls"]));
   }, 900_000);
 
   it("runs every scenario of the host, in AutoMTLS mode", () => {

@@ -1,32 +1,19 @@
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { buildGoCommand, repoRoot, runCommand } from "./go-tool.js";
-
-const executable = join(repoRoot, "examples/testdata/dist/gpx_testdata_linux_amd64");
-
-interface HostReport {
-  ok: boolean;
-  scenarios: { name: string; ok: boolean; error: string; ms: number }[];
-}
+import { type HostReport, runGoHost, testdataExecutable } from "./go-host-run.js";
+import { repoRoot } from "./go-tool.js";
 
 describe("the testdata executable driven by a Go host built like Grafana's plugin manager", () => {
   let report: HostReport;
   let scenarios: string[];
 
   beforeAll(async () => {
-    if (!existsSync(executable)) {
-      throw new Error(`${executable} is missing: run \`npm run build\` first (npm test does)`);
-    }
-    const host = await buildGoCommand("host");
-    scenarios = (await runCommand(host, ["--list"])).stdout.split("\n").filter((l) => l.trim() !== "");
-    const result = await runCommand(host, ["--plugin", executable, "--json"], { timeoutMs: 600_000 });
-    report = JSON.parse(result.stdout) as HostReport;
-    if (!report.ok) console.error(result.stderr);
+    ({ report, scenarios } = await runGoHost("host"));
   }, 900_000);
 
   it("builds an executable file of mode 0755 named as Grafana computes it", () => {
-    expect(statSync(executable).mode & 0o777).toBe(0o755);
+    expect(statSync(testdataExecutable).mode & 0o777).toBe(0o755);
     expect(existsSync(join(repoRoot, "examples/testdata/dist/plugin.json"))).toBe(true);
   });
 
