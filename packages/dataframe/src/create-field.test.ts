@@ -140,3 +140,21 @@ describe("createField", () => {
     );
   });
 });
+
+describe("createField (time from a Float64Array of epoch milliseconds)", () => {
+  it("keeps sub-millisecond parts to the nanosecond, as toEpochNanos does per value", async () => {
+    const { toEpochNanos } = await import("./epoch-nanos.js");
+    const ms = Float64Array.of(
+      0,
+      1.5,
+      -1.25,
+      1_700_000_000_000.000001,
+      1_767_225_600_001.999,
+      -9_223_372_036_854,
+      -0.000001,
+      9_223_372_036_854,
+    );
+    const field = createField("t", "time", ms);
+    expect(Array.from(field.values as BigInt64Array)).toEqual(Array.from(ms, (v) => toEpochNanos(v)));
+  });
+});

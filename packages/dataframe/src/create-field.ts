@@ -94,6 +94,16 @@ export function createField<T extends FieldType>(
       validity: options.validity,
     });
   }
+  if (type === "time" && values instanceof Float64Array && options.validity === undefined) {
+    const nanos = millisToNanos(values);
+    if (nanos !== undefined) {
+      return new Field<T>({
+        ...base,
+        values: nanos as FieldStorageMap[T],
+        nullable: options.nullable ?? false,
+      });
+    }
+  }
   if (
     values === null ||
     typeof values !== "object" ||
@@ -245,8 +255,16 @@ function bigIntWriter(type: "int64" | "uint64", out: { [row: number]: bigint }):
 function timeWriter(out: BigInt64Array): Writer {
   const halves = int32Halves(out);
   return (row, value) => {
-    if (typeof value === "number" && Number.isInteger(value) && Math.abs(value) <= 9223372036854) {
-      if (writeMillisAsNanos(halves, row, value, 0)) return;
+    if (typeof value === "number" && Math.abs(value) <= 9223372036854) {
+      // Fractional milliseconds keep their sub-millisecond part, rounded to the nanosecond as
+      // toEpochNanos does, without a bigint per row.
+      let ms = Math.floor(value);
+      let subNanos = Math.round((value - ms) * 1e6);
+      if (subNanos === 1e6) {
+        ms += 1;
+        subNanos = 0;
+      }
+      if (writeMillisAsNanos(halves, row, ms, subNanos)) return;
     }
     if (typeof value !== "number" && typeof value !== "bigint" && !(value instanceof Date)) {
       throw new TypeError(
@@ -255,4 +273,26 @@ function timeWriter(out: BigInt64Array): Writer {
     }
     out[row] = toEpochNanos(value);
   };
+}
+
+/**
+ * Epoch milliseconds (fractions kept, rounded to the nanosecond as toEpochNanos does) as epoch
+ * nanoseconds, without a bigint per row. Undefined when a value is not finite or out of range, so
+ * that the row-by-row path reports it.
+ */
+function millisToNanos(millis: Float64Array): BigInt64Array | undefined {
+  const out = new BigInt64Array(millis.length);
+  const halves = int32Halves(out);
+  for (let row = 0; row < millis.length; row++) {
+    const value = millis[row]!;
+    if (!(Math.abs(value) <= 9223372036854)) return undefined;
+    let ms = Math.floor(value);
+    let subNanos = Math.round((value - ms) * 1e6);
+    if (subNanos === 1e6) {
+      ms += 1;
+      subNanos = 0;
+    }
+    if (!writeMillisAsNanos(halves, row, ms, subNanos)) return undefined;
+  }
+  return out;
 }

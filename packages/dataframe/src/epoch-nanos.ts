@@ -56,8 +56,9 @@ export function writeMillisAsNanos(halves: Int32Array, row: number, ms: number, 
   const b = ms - a * TWO_21;
   const x = a * 1e6;
   const y = b * 1e6 + subNanos;
-  const xLow = ((x % 2048) + 2048) % 2048;
-  const xHigh = Math.floor(x / 2048);
+  // x mod 2^11 with integer operations: |a| < 2^22 and 1e6 mod 2048 = 576.
+  const xLow = ((a & 2047) * 576) & 2047;
+  const xHigh = (x - xLow) / 2048;
   const low = xLow * TWO_21 + y;
   const carry = Math.floor(low / TWO_32);
   const high = xHigh + carry;

@@ -52,3 +52,21 @@ describe("decodeUtf8Column", () => {
     expect(() => decodeUtf8Column(data, new Int32Array([0]), 0, 1)).toThrow(/shorter than the column/);
   });
 });
+
+describe("decodeUtf8Column (whole-column path)", () => {
+  it("decodes mixed ASCII and non-ASCII rows, a leading U+FEFF included, as TextDecoder does row by row", () => {
+    const strings = [
+      "\uFEFFbom first",
+      "plain",
+      "",
+      "héllo",
+      "🦄 emoji",
+      "\uFEFF",
+      "tail ✓",
+      "x".repeat(300),
+    ];
+    const { data, offsets } = encodeUtf8Column(strings, undefined, invalid);
+    expect(decodeUtf8Column(data, offsets, 0, strings.length)).toEqual(strings);
+    expect(decodeUtf8Column(data, offsets, 3, 3)).toEqual(strings.slice(3, 6));
+  });
+});

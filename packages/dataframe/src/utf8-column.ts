@@ -79,7 +79,11 @@ export function encodeUtf8Column(
   return { offsets, data: buf.subarray(0, pos) };
 }
 
-const decoder = new TextDecoder();
+// ignoreBOM: a leading U+FEFF is part of the row, not a byte order mark to drop.
+const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+// For the whole column: fatal, so that byte offsets can be mapped to string offsets (valid UTF-8
+// only), and keeping a leading U+FEFF, which belongs to the first row.
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Unpacks rows `first`..`first + length - 1` of an Arrow offsets + bytes column into strings.
@@ -102,14 +106,39 @@ export function decodeUtf8Column(
     if (offsets[first + i + 1]! < offsets[first + i]!)
       throw new RangeError("string offsets are not monotonic");
   }
-  const whole = decoder.decode(data.subarray(start, end));
+  let whole: string;
+  try {
+    whole = strictDecoder.decode(data.subarray(start, end));
+  } catch {
+    // Invalid UTF-8: decode row by row, each invalid sequence becoming U+FFFD.
+    for (let i = 0; i < length; i++)
+      out[i] = decoder.decode(data.subarray(offsets[first + i]!, offsets[first + i + 1]!));
+    return out;
+  }
   // Equal lengths mean every byte became one UTF-16 unit, so byte offsets are string offsets.
   if (whole.length === end - start) {
     for (let i = 0; i < length; i++)
       out[i] = whole.substring(offsets[first + i]! - start, offsets[first + i + 1]! - start);
     return out;
   }
-  for (let i = 0; i < length; i++)
-    out[i] = decoder.decode(data.subarray(offsets[first + i]!, offsets[first + i + 1]!));
+  // Otherwise walk the bytes once: every byte that does not continue a sequence starts one UTF-16
+  // unit, or two for a 4-byte sequence. A row boundary inside a sequence would break this mapping,
+  // so such columns (valid UTF-8 as a whole, not per row) fall back to decoding row by row.
+  let unit = 0;
+  let byte = start;
+  for (let i = 0; i < length; i++) {
+    const stop = offsets[first + i + 1]!;
+    if (stop < end && (data[stop]! & 0xc0) === 0x80) {
+      for (let j = i; j < length; j++)
+        out[j] = decoder.decode(data.subarray(offsets[first + j]!, offsets[first + j + 1]!));
+      return out;
+    }
+    const from = unit;
+    for (; byte < stop; byte++) {
+      const b = data[byte]!;
+      if ((b & 0xc0) !== 0x80) unit += b >= 0xf0 ? 2 : 1;
+    }
+    out[i] = whole.substring(from, unit);
+  }
   return out;
 }

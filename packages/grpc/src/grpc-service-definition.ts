@@ -115,7 +115,7 @@ function handler(
             },
             (error: unknown) => callback(fail(error)),
           )
-          .finally(() => context.abort());
+          .finally(() => context.abort(CALL_FINISHED));
       }) satisfies handleUnaryCall<AnyMessage, AnyInit>;
     case "server_streaming":
       return (call: ServerWritableStream<AnyMessage, AnyInit>) => {
@@ -137,7 +137,7 @@ function handler(
             // A cancelled call has no one left to tell.
             if (!call.cancelled) call.emit("error", fail(error));
           } finally {
-            context.abort();
+            context.abort(CALL_FINISHED);
           }
         })();
       };
@@ -156,6 +156,9 @@ interface GrpcCall {
   once(event: "cancelled", listener: () => void): unknown;
 }
 
+/** Abort reason once a call has finished: made once, since an Error per call costs a stack trace. */
+const CALL_FINISHED = new ConnectError("the call has finished", Code.Canceled);
+
 function handlerContext(service: DescService, method: DescMethod, call: GrpcCall) {
   const deadline = call.getDeadline();
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
@@ -168,7 +171,10 @@ function handlerContext(service: DescService, method: DescMethod, call: GrpcCall
     timeoutMs: Number.isFinite(deadlineMs) ? Math.max(0, deadlineMs - Date.now()) : undefined,
     requestHeader: metadataToHeaders(call.metadata),
   });
-  const cancel = () => context.abort(new ConnectError("the call was cancelled", Code.Canceled));
+  // grpc-js also reports "cancelled" when a finished call's stream closes: skip the error then.
+  const cancel = () => {
+    if (!context.signal.aborted) context.abort(new ConnectError("the call was cancelled", Code.Canceled));
+  };
   if (call.cancelled) cancel();
   else call.once("cancelled", cancel);
   return context;

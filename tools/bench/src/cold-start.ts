@@ -1,0 +1,46 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** The go-plugin environment Grafana's host gives a backend plugin (brief §2.2). */
+export const PLUGIN_ENV = {
+  grafana_plugin_type: "datasource",
+  PLUGIN_PROTOCOL_VERSIONS: "2",
+  PLUGIN_MIN_PORT: "10000",
+  PLUGIN_MAX_PORT: "25000",
+};
+
+/**
+ * Spawns `executable` with the go-plugin environment and returns the milliseconds from spawn to the
+ * end of the first stdout line (the handshake line), then stops the process (SIGTERM, SIGKILL
+ * after 3 s). Each launch gets its own unix socket directory, removed afterwards.
+ */
+export async function coldStart(executable: string): Promise<number> {
+  const socketDir = mkdtempSync(join(tmpdir(), "gfsdk-bench-"));
+  const start = performance.now();
+  const child = spawn(executable, [], {
+    env: { ...process.env, ...PLUGIN_ENV, PLUGIN_UNIX_SOCKET_DIR: socketDir },
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      let seen = "";
+      child.stdout.on("data", (chunk: Buffer) => {
+        seen += chunk.toString("utf8");
+        if (seen.includes("\n")) resolve(performance.now() - start);
+      });
+      child.once("error", reject);
+      child.once("exit", (code, signal) =>
+        reject(new Error(`${executable} exited (${signal ?? code}) before its handshake line`)),
+      );
+    });
+  } finally {
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+    await exited;
+    clearTimeout(timer);
+    rmSync(socketDir, { recursive: true, force: true });
+  }
+}
