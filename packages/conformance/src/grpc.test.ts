@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { createLogger } from "@gfsdk/core";
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createGrpcPluginClient, createGrpcServer } from "@gfsdk/grpc";
-import { describePluginConformance } from "./plugin-conformance.js";
+import { describePluginConformance, quietLogger } from "./plugin-conformance.js";
 
 const executable = resolve(import.meta.dirname, "../../../examples/testdata/dist/gpx_testdata_linux_amd64");
 
@@ -16,7 +15,7 @@ describePluginConformance(
     const dir = mkdtempSync(join(tmpdir(), "gfsdk-conformance-"));
     const server = await createGrpcServer(testdataPlugin, {
       listen: { network: "unix", path: join(dir, "plugin.sock") },
-      logger: createLogger({ write: () => {} }),
+      logger: quietLogger,
     });
     const client = createGrpcPluginClient(server.address);
     return {

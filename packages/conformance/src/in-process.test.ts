@@ -1,8 +1,8 @@
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createInProcessClient } from "@gfsdk/in-process";
-import { describePluginConformance } from "./plugin-conformance.js";
+import { describePluginConformance, quietLogger } from "./plugin-conformance.js";
 
 describePluginConformance("in-process (Connect router transport)", async () => {
-  const client = createInProcessClient(testdataPlugin);
+  const client = createInProcessClient(testdataPlugin, { logger: quietLogger });
   return { client, close: () => client.close() };
 });

@@ -1,7 +1,14 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { PluginClient } from "@gfsdk/core";
-import { googleRpc, HealthStatus, PublishStreamStatus, pluginv2, SubscribeStreamStatus } from "@gfsdk/core";
+import {
+  createLogger,
+  googleRpc,
+  HealthStatus,
+  PublishStreamStatus,
+  pluginv2,
+  SubscribeStreamStatus,
+} from "@gfsdk/core";
 import { FIELD_TYPES, type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query, queryDataRequest, testdataContext } from "./requests.js";
@@ -11,6 +18,9 @@ export interface ConformanceTarget {
   client: PluginClient;
   close(): Promise<void>;
 }
+
+/** A logger that drops the plugin's records, so test output shows test results. */
+export const quietLogger = createLogger({ write: () => {} });
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
