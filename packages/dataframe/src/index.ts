@@ -34,6 +34,7 @@ export type {
 } from "./field-config.js";
 export { FieldError } from "./field-error.js";
 export {
+  createStorage,
   FIELD_TYPES,
   type FieldStorage,
   type FieldStorageMap,

@@ -1,6 +1,7 @@
 // The all-types frame of the frame benchmark, built exactly like go/cmd/framebench/frames.go AllTypesFrame.
 import {
   createFrame,
+  createStorage,
   Field,
   type FieldConfig,
   type FieldStorageMap,
@@ -89,38 +90,7 @@ function nullRows(n: number): Uint8Array {
 
 function fill<T extends FieldType>(type: T, n: number): FieldStorageMap[T] {
   const pattern = PATTERNS[type];
-  const values = storage(type, n) as { [row: number]: unknown; length: number };
+  const values = createStorage(type, n) as { [row: number]: unknown; length: number };
   for (let i = 0; i < n; i++) values[i] = pattern[i % pattern.length];
   return values as FieldStorageMap[T];
-}
-
-function storage(type: FieldType, n: number): FieldStorageMap[FieldType] {
-  switch (type) {
-    case "int8":
-      return new Int8Array(n);
-    case "int16":
-      return new Int16Array(n);
-    case "int32":
-      return new Int32Array(n);
-    case "int64":
-    case "time":
-      return new BigInt64Array(n);
-    case "uint8":
-    case "bool":
-      return new Uint8Array(n);
-    case "uint16":
-    case "enum":
-      return new Uint16Array(n);
-    case "uint32":
-      return new Uint32Array(n);
-    case "uint64":
-      return new BigUint64Array(n);
-    case "float32":
-      return new Float32Array(n);
-    case "float64":
-      return new Float64Array(n);
-    case "string":
-    case "json":
-      return new Array<unknown>(n) as string[];
-  }
 }
