@@ -869,7 +869,10 @@ func scSlowCancelled(ctx context.Context, h *Harness) error {
 		took := time.Since(start)
 		cancel()
 		code := status.Code(err)
-		if code != codes.DeadlineExceeded && code != codes.Canceled {
+		// A Go plugin returns ctx.Err() as UNKNOWN; under load that answer can beat the host's own timer.
+		goPluginAnswer := code == codes.Unknown && (strings.Contains(err.Error(), context.DeadlineExceeded.Error()) ||
+			strings.Contains(err.Error(), context.Canceled.Error()))
+		if code != codes.DeadlineExceeded && code != codes.Canceled && !goPluginAnswer {
 			return fmt.Errorf("deadline=%v: got %v (code %s), want DeadlineExceeded or Canceled", deadline, err, code)
 		}
 		if took > 1500*time.Millisecond {
