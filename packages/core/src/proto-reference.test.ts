@@ -74,7 +74,7 @@ if (!haveReference) {
 
 describe("proto/pluginv2/backend.proto", () => {
   it.skipIf(!haveReference)(
-    "has the same services, methods, messages, fields and enums as the upstream reference",
+    `has the same services, methods, messages, fields and enums as the upstream reference${haveReference ? "" : ` [DID NOT RUN: ${referenceFile} is absent]`}`,
     () => {
       const ours = facts(compile(join(repoRoot, "proto"), "pluginv2/backend.proto"));
       const reference = facts(compile(referenceDir, "backend.proto"));
