@@ -43,16 +43,16 @@ async function expectCode(promise: Promise<unknown>, code: Code): Promise<Connec
   return error as ConnectError;
 }
 
-/**
- * The conformance suite: drives the testdata example plugin through every RPC on one transport.
- * Every adapter runs it; `setup` returns a client on that adapter.
- */
 /** What differs between transports by design. */
 export interface ConformanceOptions {
   /** The adapter serves process and request metrics for plugins without a metrics handler (gRPC does). */
   defaultMetrics?: boolean;
 }
 
+/**
+ * The conformance suite: drives the testdata example plugin through every RPC on one transport.
+ * Every adapter runs it; `setup` returns a client on that adapter.
+ */
 export function describePluginConformance(
   transport: string,
   setup: () => Promise<ConformanceTarget>,
