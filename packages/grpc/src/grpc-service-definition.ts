@@ -115,7 +115,7 @@ function handler(
             },
             (error: unknown) => callback(fail(error)),
           )
-          .finally(() => context.abort(CALL_FINISHED));
+          .finally(() => context.abort(callFinished()));
       }) satisfies handleUnaryCall<AnyMessage, AnyInit>;
     case "server_streaming":
       return (call: ServerWritableStream<AnyMessage, AnyInit>) => {
@@ -137,7 +137,7 @@ function handler(
             // A cancelled call has no one left to tell.
             if (!call.cancelled) call.emit("error", fail(error));
           } finally {
-            context.abort(CALL_FINISHED);
+            context.abort(callFinished());
           }
         })();
       };
@@ -156,8 +156,16 @@ interface GrpcCall {
   once(event: "cancelled", listener: () => void): unknown;
 }
 
-/** Abort reason once a call has finished: made once, since an Error per call costs a stack trace. */
-const CALL_FINISHED = new ConnectError("the call has finished", Code.Canceled);
+/**
+ * Abort reason once a call has finished: made once, since an Error per call costs a stack trace,
+ * and on first use, since a ConnectError's `new Headers()` loads Node's fetch (undici, ~45 ms),
+ * which would delay the handshake.
+ */
+let callFinishedReason: ConnectError | undefined;
+function callFinished(): ConnectError {
+  callFinishedReason ??= new ConnectError("the call has finished", Code.Canceled);
+  return callFinishedReason;
+}
 
 function handlerContext(service: DescService, method: DescMethod, call: GrpcCall) {
   const deadline = call.getDeadline();
