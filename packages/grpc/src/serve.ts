@@ -179,6 +179,9 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
 /** Prints the handshake line, then sends stdout to stderr; returns the undo of the latter. */
 function announce(ctx: ServeContext, handshake: string): () => void {
   ctx.stdout.write(`${handshake}\n`);
+  // Every call's context holds web Headers, whose first use loads Node's fetch implementation
+  // (~45 ms). Load it now, after the handshake and before Grafana's first call.
+  setImmediate(() => new Headers());
   return redirectStdout(ctx.stdout, ctx.stderr);
 }
 
