@@ -1,12 +1,14 @@
 import { create } from "@bufbuild/protobuf";
-import { Code, ConnectError, createRouterTransport } from "@connectrpc/connect";
+import { Code, ConnectError, createHandlerContext, createRouterTransport } from "@connectrpc/connect";
 import { describe, expect, it } from "vitest";
 import type { EncodableFrame } from "./encodable-frame.js";
 import { ErrorInfoSchema } from "./gen/google/rpc/error_details_pb.js";
 import {
   CheckHealthResponse_HealthStatus,
+  Data,
   DataFrameFormat,
   PluginContextSchema,
+  QueryDataRequestSchema,
 } from "./gen/pluginv2/backend_pb.js";
 import { createLogger } from "./logger.js";
 import { definePlugin, type Plugin } from "./plugin.js";
@@ -381,5 +383,37 @@ describe("PluginServicesOptions", () => {
     const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));
     const res = await client.diagnostics.collectMetrics({});
     expect(decoder.decode(res.metrics!.prometheus)).toBe("up 1\n");
+  });
+});
+
+describe("createPluginServices (interrupted calls)", () => {
+  it("fails a call whose signal fired with that status, even when its handlers still answered", async () => {
+    const services = createPluginServices(
+      definePlugin({
+        // Swallows the abort and answers anyway, as a handler may.
+        queryData: async (_query, { signal }) => {
+          await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+          return [];
+        },
+      }),
+      { logger: createLogger({ write: () => {} }) },
+    );
+    for (const [reason, code] of [
+      [new ConnectError("the operation timed out", Code.DeadlineExceeded), Code.DeadlineExceeded],
+      [undefined, Code.Canceled],
+    ] as const) {
+      const context = createHandlerContext({
+        service: Data,
+        method: Data.method.queryData,
+        protocolName: "test",
+        requestMethod: "POST",
+        url: "http://plugin/pluginv2.Data/QueryData",
+      });
+      const call = Promise.resolve(
+        services.impls.data.queryData(create(QueryDataRequestSchema, { queries: [q("A", "{}")] }), context),
+      );
+      context.abort(reason);
+      await expect(call).rejects.toMatchObject({ code });
+    }
   });
 });

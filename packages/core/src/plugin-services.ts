@@ -149,6 +149,9 @@ export function createPluginServices<J, S, I>(
     try {
       if (instances) lease = await instances.acquire(pluginContext);
       const result = await fn({ pluginContext, headers, signal, logger, instance: lease?.instance });
+      // The caller is gone or its deadline passed: it gets that status, not an answer built from
+      // handlers that were interrupted (a race the caller's own timer does not always win).
+      if (signal.aborted) throw abortError(signal);
       const o = outcome?.(result);
       if (o?.error) {
         status = "error";
@@ -481,9 +484,7 @@ function callSignal(call: AbortSignal, shutdown: AbortSignal | undefined): Abort
  */
 export function toConnectError(error: unknown, signal?: AbortSignal): ConnectError {
   if (error instanceof ConnectError) return error;
-  if (signal?.aborted && !(error instanceof PluginError)) {
-    return new ConnectError("the call was cancelled", Code.Canceled, undefined, undefined, error);
-  }
+  if (signal?.aborted && !(error instanceof PluginError)) return abortError(signal, error);
   const { source } = classifyError(error);
   return new ConnectError(
     errorMessage(error),
@@ -491,6 +492,18 @@ export function toConnectError(error: unknown, signal?: AbortSignal): ConnectErr
     undefined,
     [{ desc: ErrorInfoSchema, value: { reason: "PLUGIN_ERROR", metadata: { errorSource: source } } }],
     error,
+  );
+}
+
+/** The error for a call whose signal fired: its reason when that is a status (deadline, shutdown), else CANCELLED. */
+function abortError(signal: AbortSignal, cause?: unknown): ConnectError {
+  if (signal.reason instanceof ConnectError) return signal.reason;
+  return new ConnectError(
+    "the call was cancelled",
+    Code.Canceled,
+    undefined,
+    undefined,
+    cause ?? signal.reason,
   );
 }
 
