@@ -11,6 +11,7 @@ import {
   CheckHealthResponse_HealthStatus,
   Data,
   DataFrameFormat,
+  type DataQuery as DataQueryMessage,
   type DataResponseSchema,
   Diagnostics,
   type PluginContext as PluginContextMessage,
@@ -184,12 +185,12 @@ export function createPluginServices<J, S, I>(
 
   async function runQuery(
     handler: QueryHandler<unknown, unknown, unknown, unknown> | undefined,
-    message: Parameters<typeof parseDataQuery>[0],
+    { message, query, error: parseError }: ParsedQuery,
     ctx: QueryContext<unknown, unknown, unknown>,
     format: DataFrameFormat,
   ): Promise<MessageInitShape<typeof DataResponseSchema>> {
     try {
-      const query = parseDataQuery(message);
+      if (!query) throw parseError;
       const h = handler ?? queryTypeHandler(handlers.queryData, query.queryType);
       const result = normalizeResult(await h(query as DataQuery<unknown>, ctx));
       const frameFormat: FrameFormat = format === DataFrameFormat.JSON ? "json" : "arrow";
@@ -206,15 +207,6 @@ export function createPluginServices<J, S, I>(
       return { error: errorMessage(error) || "query failed", status, errorSource: source, format };
     }
   }
-
-  const parsedQueries = (queries: Parameters<typeof parseDataQuery>[0][]): DataQuery[] =>
-    queries.flatMap((q) => {
-      try {
-        return [parseDataQuery(q)];
-      } catch {
-        return [];
-      }
-    });
 
   const impls: PluginServiceImpls = {
     diagnostics: {
@@ -235,7 +227,8 @@ export function createPluginServices<J, S, I>(
         } catch (error) {
           // The Go SDK reports a failing instance factory as an unhealthy data source, not an RPC error.
           if (error instanceof ConnectError && error.code === Code.Unimplemented) throw error;
-          if (error instanceof ConnectError && error.code === Code.Canceled) throw error;
+          // A cancelled call, or one past its deadline, keeps that status (see withContext).
+          if (hctx.signal.aborted || options.shutdownSignal?.aborted) throw error;
           return {
             status: CheckHealthResponse_HealthStatus.ERROR,
             message: error instanceof ConnectError ? error.rawMessage : errorMessage(error),
@@ -263,14 +256,15 @@ export function createPluginServices<J, S, I>(
           req.headers,
           hctx,
           async (ctx) => {
+            const parsed = parseQueries(req.queries);
             const qctx: QueryContext<unknown, unknown, unknown> = {
               ...ctx,
               format: req.format === DataFrameFormat.JSON ? "json" : "arrow",
-              queries: parsedQueries(req.queries),
+              queries: parsedOnly(parsed),
             };
             const responses: Record<string, MessageInitShape<typeof DataResponseSchema>> = {};
-            await forEachConcurrent(req.queries, concurrency, async (q) => {
-              responses[q.refId] = await runQuery(single, q, qctx, req.format);
+            await forEachConcurrent(parsed, concurrency, async (entry) => {
+              responses[entry.message.refId] = await runQuery(single, entry, qctx, req.format);
             });
             return { responses };
           },
@@ -282,12 +276,13 @@ export function createPluginServices<J, S, I>(
         const queue = new AsyncQueue<MessageInitShape<typeof QueryChunkedDataResponseSchema>>();
         const frameFormat: FrameFormat = req.format === DataFrameFormat.JSON ? "json" : "arrow";
         const run = withContext("queryChunkedData", req.pluginContext, req.headers, hctx, async (ctx) => {
+          const parsed = parseQueries(req.queries);
           const qctx: QueryContext<unknown, unknown, unknown> = {
             ...ctx,
             format: frameFormat,
-            queries: parsedQueries(req.queries),
+            queries: parsedOnly(parsed),
           };
-          await forEachConcurrent(req.queries, concurrency, async (message) => {
+          await forEachConcurrent(parsed, concurrency, async ({ message, query, error: parseError }) => {
             const refId = message.refId;
             const seen = new Set<string>();
             const writeError = (error: string, opts: { status?: number; source?: string } = {}) =>
@@ -299,7 +294,7 @@ export function createPluginServices<J, S, I>(
                 format: req.format,
               });
             try {
-              const query = parseDataQuery(message);
+              if (!query) throw parseError;
               await h(
                 query,
                 {
@@ -417,6 +412,28 @@ export function createPluginServices<J, S, I>(
 export function registerPlugin(router: ConnectRouter, services: PluginServices): ConnectRouter {
   for (const { service, impl } of services.entries) router.service(service, impl);
   return router;
+}
+
+/** A query of a request, parsed once: the query, or why it could not be parsed. */
+interface ParsedQuery {
+  message: DataQueryMessage;
+  query?: DataQuery;
+  error?: unknown;
+}
+
+function parseQueries(messages: DataQueryMessage[]): ParsedQuery[] {
+  return messages.map((message) => {
+    try {
+      return { message, query: parseDataQuery(message) };
+    } catch (error) {
+      return { message, error };
+    }
+  });
+}
+
+/** The queries that parsed, as handlers see them in `context.queries`. */
+function parsedOnly(entries: ParsedQuery[]): DataQuery[] {
+  return entries.flatMap((e) => (e.query ? [e.query] : []));
 }
 
 /** A QueryData call counts as failed when any of its queries failed, as the Go SDK counts it. */

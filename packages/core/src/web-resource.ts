@@ -2,7 +2,6 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import type {
   CallResourceRequest,
   CallResourceResponseSchema,
-  StringList,
   StringListSchema,
 } from "./gen/pluginv2/backend_pb.js";
 
@@ -84,9 +83,4 @@ export async function* fromWebResponse(
     signal.removeEventListener("abort", onAbort);
     reader.releaseLock();
   }
-}
-
-/** Reads the multi-map of a CallResource message into plain arrays. */
-export function stringListMap(headers: Record<string, StringList>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, [...v.values]]));
 }

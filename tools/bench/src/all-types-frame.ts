@@ -2,6 +2,7 @@
 import {
   createFrame,
   createStorage,
+  FIELD_TYPES,
   Field,
   type FieldConfig,
   type FieldStorageMap,
@@ -32,24 +33,6 @@ const PATTERNS: { [T in FieldType]: readonly unknown[] } = {
 
 const NULL_ROW = 2;
 
-const ORDER: readonly FieldType[] = [
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "float32",
-  "float64",
-  "string",
-  "bool",
-  "time",
-  "json",
-  "enum",
-];
-
 const ENUM_CONFIG: FieldConfig = { type: { enum: { text: ["", "ONE", "TWO", "THREE"] } } };
 
 /**
@@ -59,7 +42,7 @@ const ENUM_CONFIG: FieldConfig = { type: { enum: { text: ["", "ONE", "TWO", "THR
  */
 export function allTypesFrame(n: number): Frame {
   const fields: Field[] = [];
-  for (const type of ORDER) {
+  for (const type of FIELD_TYPES) {
     for (const nullable of [false, true]) {
       const field = new Field({
         name: nullable ? `nullable_${type}` : type,
