@@ -13,7 +13,7 @@ import type {
   Machine,
   MemoryReport,
 } from "./bench-results.js";
-import { coldStart } from "./cold-start.js";
+import { coldStart, idleRss } from "./cold-start.js";
 import { frameTables } from "./frame-tables.js";
 import { goalsTable } from "./goals-table.js";
 import { hostBench } from "./host-bench.js";
@@ -130,6 +130,12 @@ async function runRoundTrips(quick: boolean): Promise<NonNullable<BenchRun["roun
     cold.ts.push(await coldStart(paths.plugin));
     cold.go.push(await coldStart(paths.refplugin));
   }
+  log(`idle RSS: ${launches} launches of each plugin, RSS 1.5 s after the handshake`);
+  const idle: ColdStart = { ts: [], go: [] };
+  for (let i = 0; i < launches; i++) {
+    idle.ts.push(await idleRss(paths.plugin));
+    idle.go.push(await idleRss(paths.refplugin));
+  }
   const small = quick ? "2s" : "8s";
   const large = quick ? "3s" : "10s";
   const cases: HostBenchCase[] = [
@@ -145,7 +151,7 @@ async function runRoundTrips(quick: boolean): Promise<NonNullable<BenchRun["roun
     const go = await hostBench(paths.host, paths.refplugin, c);
     results.push({ case: c, ts, go });
   }
-  return { cases: results, coldStart: cold };
+  return { cases: results, coldStart: cold, idleRss: idle };
 }
 
 /** Markdown for a run: machine, command, tables. */
@@ -157,7 +163,8 @@ export function renderRun(result: BenchRun): string {
     `Command: \`${result.command}\``,
   ];
   if (result.frames) parts.push(frameTables(result.frames.ts, result.frames.go, result.frames.memory));
-  if (result.roundTrip) parts.push(roundTripTables(result.roundTrip.cases, result.roundTrip.coldStart));
+  if (result.roundTrip)
+    parts.push(roundTripTables(result.roundTrip.cases, result.roundTrip.coldStart, result.roundTrip.idleRss));
   parts.push(goalsTable(result));
   return `${parts.join("\n\n")}\n`;
 }

@@ -104,6 +104,8 @@ export interface BenchRun {
   roundTrip?: {
     cases: Array<{ case: HostBenchCase; ts: HostBenchResult; go: HostBenchResult }>;
     coldStart: ColdStart;
+    /** RSS in KiB 1.5 s after the handshake line, no call made, per plugin. */
+    idleRss?: ColdStart;
   };
 }
 

@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { procStatus } from "./proc-status.js";
 
 /** The go-plugin environment Grafana's host gives a backend plugin (brief §2.2). */
 export const PLUGIN_ENV = {
@@ -17,6 +18,21 @@ export const PLUGIN_ENV = {
  * after 3 s). Each launch gets its own unix socket directory, removed afterwards.
  */
 export async function coldStart(executable: string): Promise<number> {
+  return (await launchOnce(executable)).handshakeMs;
+}
+
+/**
+ * Spawns `executable` as {@link coldStart} does, waits `idleMs` after its handshake line with no
+ * call made, and returns its RSS then, in KiB (Linux `/proc`).
+ */
+export async function idleRss(executable: string, idleMs = 1500): Promise<number> {
+  return (await launchOnce(executable, idleMs)).idleRssKB ?? Number.NaN;
+}
+
+async function launchOnce(
+  executable: string,
+  idleMs?: number,
+): Promise<{ handshakeMs: number; idleRssKB?: number }> {
   const socketDir = mkdtempSync(join(tmpdir(), "gfsdk-bench-"));
   const start = performance.now();
   const child = spawn(executable, [], {
@@ -25,7 +41,7 @@ export async function coldStart(executable: string): Promise<number> {
   });
   const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   try {
-    return await new Promise<number>((resolve, reject) => {
+    const handshakeMs = await new Promise<number>((resolve, reject) => {
       let seen = "";
       child.stdout.on("data", (chunk: Buffer) => {
         seen += chunk.toString("utf8");
@@ -36,6 +52,9 @@ export async function coldStart(executable: string): Promise<number> {
         reject(new Error(`${executable} exited (${signal ?? code}) before its handshake line`)),
       );
     });
+    if (idleMs === undefined) return { handshakeMs };
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    return { handshakeMs, idleRssKB: procStatus(child.pid ?? 0).rssKB };
   } finally {
     child.kill("SIGTERM");
     const timer = setTimeout(() => child.kill("SIGKILL"), 3000);

@@ -92,7 +92,13 @@ if (all || values.roundtrip) {
   step("go build tools/interop (host, refplugin)", go, goArgs, interop, bins);
   const testdata = join(root, "examples/testdata");
   if (values["rebuild-plugin"] || !existsSync(pluginExecutable)) {
-    step("build examples/testdata (the TypeScript plugin)", process.execPath, ["scripts/build.ts"], testdata);
+    const gfsdk = join(root, "packages/cli/bin/gfsdk.js");
+    step(
+      "gfsdk build examples/testdata (the TypeScript plugin)",
+      process.execPath,
+      [gfsdk, "build", "--target", "linux-amd64"],
+      testdata,
+    );
   } else {
     const packages = readdirSync(join(root, "packages")).map((name) => join(root, "packages", name, "src"));
     if (newestSource([join(testdata, "src"), ...packages]) > statSync(pluginExecutable).mtimeMs) {

@@ -17,9 +17,9 @@ function spread(values: readonly number[]): string {
 
 /**
  * The round trip tables: QueryData through the Go host (calls/s, latency, plugin RSS, TS/Go ratio
- * of calls/s), then cold start (spawn to handshake line, and the host's spawn to READY).
+ * of calls/s), then cold start (spawn to handshake line, the host's spawn to READY, idle RSS).
  */
-export function roundTripTables(cases: Cases, cold: ColdStart): string {
+export function roundTripTables(cases: Cases, cold: ColdStart, idle?: ColdStart): string {
   const rows = cases.map(({ case: c, ts, go }) => [
     c.query === "rows" ? `rows ${c.rows.toLocaleString("en-US")}` : `random_walk ${c.rows}`,
     `${c.concurrency}`,
@@ -55,10 +55,21 @@ export function roundTripTables(cases: Cases, cold: ColdStart): string {
       "plugin",
       "spawn → handshake line, ms: median (min–max, n)",
       "host spawn → gRPC READY, ms: median (min–max, n)",
+      "RSS 1.5 s after start, no call, MB: median (min–max, n)",
     ],
     [
-      ["TypeScript testdata", spread(cold.ts), spread(handshakes("ts"))],
-      ["Go refplugin", spread(cold.go), spread(handshakes("go"))],
+      [
+        "TypeScript testdata",
+        spread(cold.ts),
+        spread(handshakes("ts")),
+        idle ? spread(idle.ts.map((kb) => kb / 1024)) : "–",
+      ],
+      [
+        "Go refplugin",
+        spread(cold.go),
+        spread(handshakes("go")),
+        idle ? spread(idle.go.map((kb) => kb / 1024)) : "–",
+      ],
     ],
   );
   return [

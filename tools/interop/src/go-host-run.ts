@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { copyFile, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { buildGoCommand, repoRoot, runCommand } from "./go-tool.js";
 
 /** The built testdata executable, named as Grafana computes it. */
@@ -20,7 +22,8 @@ export interface HostRun {
 
 /**
  * Builds the Go host into bin/`binary` (one name per test file, since they run in parallel) and runs
- * every scenario against the testdata executable, with `args` added.
+ * every scenario against a copy of the testdata executable in a new directory, with `args` added
+ * and an empty environment.
  */
 export async function runGoHost(binary: string, args: string[] = []): Promise<HostRun> {
   if (!existsSync(testdataExecutable)) {
@@ -28,10 +31,21 @@ export async function runGoHost(binary: string, args: string[] = []): Promise<Ho
   }
   const host = await buildGoCommand("host", binary);
   const scenarios = (await runCommand(host, ["--list"])).stdout.split("\n").filter((l) => l.trim() !== "");
-  const result = await runCommand(host, ["--plugin", testdataExecutable, "--json", ...args], {
-    timeoutMs: 600_000,
-  });
-  const report = JSON.parse(result.stdout) as HostReport;
-  if (!report.ok) console.error(result.stderr);
-  return { scenarios, report };
+  // As Grafana runs an installed plugin: copied out of the build's tree, and with no environment
+  // but what Grafana and go-plugin set (the host passes its own, here empty: no PATH, no HOME).
+  const installed = await mkdtemp(join(tmpdir(), "gfsdk-installed-"));
+  try {
+    const executable = join(installed, basename(testdataExecutable));
+    await copyFile(testdataExecutable, executable);
+    await copyFile(join(dirname(testdataExecutable), "plugin.json"), join(installed, "plugin.json"));
+    const result = await runCommand(host, ["--plugin", executable, "--json", ...args], {
+      timeoutMs: 600_000,
+      env: {},
+    });
+    const report = JSON.parse(result.stdout) as HostReport;
+    if (!report.ok) console.error(result.stderr);
+    return { scenarios, report };
+  } finally {
+    await rm(installed, { recursive: true, force: true });
+  }
 }

@@ -35,16 +35,17 @@ export async function buildGoCommand(
   return out;
 }
 
-/** Runs a built command and returns its exit code and output. */
+/** Runs a built command and returns its exit code and output; `env` replaces the environment. */
 export async function runCommand(
   path: string,
   args: string[],
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(path, args, {
       maxBuffer: 64 * 1024 * 1024,
       timeout: options.timeoutMs ?? 300_000,
+      ...(options.env ? { env: options.env } : {}),
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
