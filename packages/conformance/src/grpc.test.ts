@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { testdataPlugin } from "@gfsdk/example-testdata";
-import { createGrpcPluginClient, createGrpcServer } from "@gfsdk/grpc";
+import { createGrpcServer } from "@gfsdk/grpc";
+import { createGrpcPluginClient } from "@gfsdk/grpc/testing";
 import { describePluginConformance, quietLogger } from "./plugin-conformance.js";
 
 const executable = resolve(import.meta.dirname, "../../../examples/testdata/dist/gpx_testdata_linux_amd64");

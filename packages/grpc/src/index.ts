@@ -14,12 +14,7 @@ export { serve } from "./serve.js";
 export { standaloneAddressEnvName } from "./standalone-address.js";
 export { standaloneFileNames } from "./standalone-files.js";
 
-// Testing utilities: for tests that call a plugin over gRPC as Grafana does.
-
-export type { GrpcPluginClient, GrpcPluginClientOptions } from "./testing/grpc-plugin-client.js";
-export { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
-export type { HostCertificate } from "./testing/host-certificate.js";
-export { createHostCertificate } from "./testing/host-certificate.js";
+// Testing utilities (a gRPC plugin client, host certificates) are in @gfsdk/grpc/testing.
 
 // Symbols above are for plugin authors. Symbols below are for other adapters and tools.
 
