@@ -13,6 +13,9 @@ const projects = [
   "packages/grpc",
   "examples/testdata",
   "tools/interop",
+  "packages/cli",
+  "packages/create-plugin",
+  "tools/registry-e2e",
 ];
 
 export default defineConfig({

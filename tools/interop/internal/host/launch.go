@@ -142,6 +142,10 @@ type LaunchOptions struct {
 	// off: the host generates a certificate, passes it in PLUGIN_CLIENT_CERT,
 	// reads the plugin's from handshake field 6 and dials with mutual TLS.
 	AutoMTLS bool
+	// SkipHostEnv sets go-plugin's ClientConfig.SkipHostEnv, as Grafana does
+	// with its pluginsSkipHostEnvVars feature toggle: the plugin then gets
+	// only Grafana's env and go-plugin's own variables, not the host's.
+	SkipHostEnv bool
 }
 
 // NewClientConfig returns the go-plugin client configuration Grafana uses
@@ -153,7 +157,7 @@ func NewClientConfig(path string, logger hclog.Logger, stderr io.Writer, opts La
 		Cmd:              cmd,
 		HandshakeConfig:  Handshake,
 		VersionedPlugins: PluginSet(),
-		SkipHostEnv:      false,
+		SkipHostEnv:      opts.SkipHostEnv,
 		Logger:           logger,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		GRPCDialOptions: []grpc.DialOption{
