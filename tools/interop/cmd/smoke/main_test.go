@@ -14,16 +14,7 @@ import (
 
 var binDir string
 
-func TestMain(m *testing.M) {
-	d, err := os.MkdirTemp("", "interop-cmd-smoke-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = d
-	code := m.Run()
-	_ = os.RemoveAll(d)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "interop-cmd-smoke-test", &binDir) }
 
 const refPluginID = "gfsdk-testdata-datasource"
 

@@ -13,16 +13,7 @@ import (
 
 var binDir string
 
-func TestMain(m *testing.M) {
-	d, err := os.MkdirTemp("", "interop-host-test")
-	if err != nil {
-		panic(err)
-	}
-	binDir = d
-	code := m.Run()
-	_ = os.RemoveAll(d)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { testbin.Main(m, "interop-host-test", &binDir) }
 
 func build(t *testing.T, pkg, name string) string {
 	t.Helper()
