@@ -147,7 +147,7 @@ export async function buildPlugin(options: BuildPluginOptions = {}): Promise<Bui
   try {
     const bundle = join(work, `${manifest.executable}.mjs`);
     const bundleStart = performance.now();
-    await bundlePlugin({ entry, outfile: bundle, conditions: options.conditions });
+    await bundlePlugin({ entry, outfile: bundle, projectDir, conditions: options.conditions });
     log(
       `bundled ${relative(projectDir, entry)} (${formatBytes((await stat(bundle)).size)}, ${formatMs(performance.now() - bundleStart)})`,
     );

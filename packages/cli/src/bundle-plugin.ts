@@ -6,6 +6,8 @@ export interface BundlePluginOptions {
   entry: string;
   /** The single ES module file to write. */
   outfile: string;
+  /** The project directory: module paths that esbuild writes into the bundle are relative to it. Default the working directory. */
+  projectDir?: string;
   /** For `gfsdk dev`: unminified, with a linked source map so breakpoints land in the TypeScript. Default false. */
   debug?: boolean;
   /** Extra export conditions to resolve packages with (esbuild `conditions`). Default none. */
@@ -18,6 +20,9 @@ export function bundleOptions(options: BundlePluginOptions): BuildOptions {
   return {
     entryPoints: [options.entry],
     outfile: options.outfile,
+    // CommonJS modules are keyed by their path in the bundle: relative to the project, never to
+    // wherever the build was started from.
+    absWorkingDir: options.projectDir ?? process.cwd(),
     bundle: true,
     platform: "node",
     format: "esm",

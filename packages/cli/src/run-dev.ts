@@ -95,6 +95,7 @@ export async function runDev(options: RunDevOptions = {}): Promise<DevSession> {
     {
       entry: resolve(projectDir, options.entry ?? "src/main.ts"),
       outfile: bundle,
+      projectDir,
       conditions: options.conditions,
     },
     (errors) => {
