@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createAutoMtlsCredentials, encodeHandshakeCertificate, parseHostCertificates } from "./auto-mtls.js";
 import { createHostCertificate, type HostCertificate } from "./testing/host-certificate.js";
 
@@ -17,6 +17,38 @@ function decodeField6(field: string): Uint8Array {
   expect(field).toMatch(/^[A-Za-z0-9+/]+$/);
   expect(field.length).toBeGreaterThan(50); // go-plugin ignores a shorter field 6
   return new Uint8Array(Buffer.from(field, "base64"));
+}
+
+/** The content bytes of the serialNumber INTEGER of a DER certificate, as encoded (sign byte included). */
+function derSerial(der: Uint8Array): Uint8Array {
+  // One TLV header: tag, then a short or long length; returns where the content starts and its length.
+  const header = (at: number): { start: number; length: number } => {
+    const first = der[at + 1] ?? 0;
+    if (first < 0x80) return { start: at + 2, length: first };
+    const count = first & 0x7f;
+    let length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (der[at + 2 + i] ?? 0);
+    return { start: at + 2 + count, length };
+  };
+  const tbs = header(header(0).start); // Certificate SEQUENCE → TBSCertificate SEQUENCE
+  let at = tbs.start;
+  if (der[at] === 0xa0) {
+    const version = header(at); // [0] EXPLICIT version
+    at = version.start + version.length;
+  }
+  expect(der[at]).toBe(0x02); // INTEGER
+  const serial = header(at);
+  return der.subarray(serial.start, serial.start + serial.length);
+}
+
+/** RFC 5280: a positive serial of at most 20 octets, encoded minimally (DER). */
+function expectPositiveMinimalSerial(der: Uint8Array): void {
+  const serial = derSerial(der);
+  expect(serial.length).toBeGreaterThan(0);
+  expect(serial.length).toBeLessThanOrEqual(20);
+  expect((serial[0] ?? 0) & 0x80).toBe(0); // the sign bit: positive
+  // A leading zero byte only where the next byte would set the sign bit.
+  if (serial[0] === 0) expect((serial[1] ?? 0) & 0x80).toBe(0x80);
 }
 
 describe("createAutoMtlsCredentials", () => {
@@ -49,7 +81,7 @@ describe("createAutoMtlsCredentials", () => {
       flag.digitalSignature | flag.keyEncipherment | flag.keyAgreement | flag.keyCertSign,
     );
     expect(usages?.critical).toBe(true);
-    expect(Number.parseInt(cert.serialNumber.slice(0, 2), 16)).toBeLessThan(0x80); // positive
+    expectPositiveMinimalSerial(der);
 
     // go-plugin: valid from 30 s ago (seconds precision on the wire) for 262980 h.
     expect(cert.notBefore.getTime()).toBeGreaterThanOrEqual(before - 31_000);
@@ -57,6 +89,31 @@ describe("createAutoMtlsCredentials", () => {
     const lifetime = 262_980 * 3600_000;
     expect(cert.notAfter.getTime()).toBeGreaterThanOrEqual(before + lifetime - 1000);
     expect(cert.notAfter.getTime()).toBeLessThanOrEqual(after + lifetime);
+  });
+
+  it.each([
+    ["0x00 0xbe: the sign byte is kept", [0x00, 0xbe, 0x11], [0x00, 0xbe, 0x11]],
+    ["0x00 0x05: the zero byte is dropped", [0x00, 0x05, 0x11], [0x05, 0x11]],
+    ["0xff: the top bit is cleared", [0xff, 0xff, 0x11], [0x7f, 0xff, 0x11]],
+    ["0x80 0x00: both zero bytes are dropped", [0x80, 0x00, 0x11], [0x11]],
+  ])("encodes a positive, minimal serial whatever the random bytes: %s", async (_, random, encoded) => {
+    const real = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
+    // The serial's random bytes are the first the certificate asks for.
+    const spy = vi
+      .spyOn(globalThis.crypto, "getRandomValues")
+      .mockImplementationOnce(<T extends ArrayBufferView | null>(array: T): T => {
+        const bytes = real(array as unknown as Uint8Array);
+        bytes.set(random);
+        return array;
+      });
+    try {
+      const { serverCert } = await createAutoMtlsCredentials(host.certificatePem);
+      const der = decodeField6(serverCert);
+      expect([...derSerial(der).subarray(0, encoded.length)]).toEqual(encoded);
+      expectPositiveMinimalSerial(der);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("generates a fresh certificate and key every time", async () => {
