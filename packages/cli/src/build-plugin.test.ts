@@ -126,3 +126,21 @@ describe("buildPlugin's Node.js version", () => {
     );
   });
 });
+
+describe("buildPlugin without the registry", () => {
+  it("says what it fetches and how to fix a failed fetch", async () => {
+    const project = await createFixtureProject();
+    const cacheDir = await mkdtemp(join(tmpdir(), "gfsdk-empty-cache-"));
+    try {
+      // A version the registry does not have: npm pack fails as it does offline.
+      await expect(
+        buildPlugin({ projectDir: project.dir, targets: ["windows-arm64"], nodeVersion: "99.0.0", cacheDir }),
+      ).rejects.toThrow(
+        /npm pack node-.*@99\.0\.0 .*failed[\s\S]*fetches each target's Node.js from the npm registry once per machine/,
+      );
+    } finally {
+      await project.remove();
+      await rm(cacheDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -94,7 +94,14 @@ function runNpm(args: string[], cwd: string): Promise<void> {
     );
     child.once("close", (code) => {
       if (code === 0) resolve();
-      else reject(new Error(`npm ${args.join(" ")} failed (exit ${code}):\n${stderr.trim()}`));
+      else
+        reject(
+          new Error(
+            `npm ${args.join(" ")} failed (exit ${code}):\n${stderr.trim()}\n` +
+              "gfsdk build fetches each target's Node.js from the npm registry once per machine: check the " +
+              "network and the registry in your .npmrc, or point GFSDK_CACHE_DIR at a cache that has it.",
+          ),
+        );
     });
   });
 }
