@@ -1,3 +1,5 @@
+import { isHttpStatus } from "./http-status.js";
+
 /**
  * Who caused an error: the plugin itself, or a system it depends on (a database, an HTTP API).
  * Grafana uses it to tell plugin bugs from downstream outages in its SLOs and metrics.
@@ -48,9 +50,23 @@ export function errorMessage(error: unknown): string {
   }
 }
 
+/**
+ * `status` when it {@link isHttpStatus}; otherwise throws a {@link PluginError} (500, `plugin`)
+ * naming `what` and the value, so one query's bad answer fails that query, not the whole call.
+ * @private Internal code.
+ */
+export function checkedHttpStatus(status: unknown, what: string): number {
+  if (isHttpStatus(status)) return status;
+  throw new PluginError(`${what} is ${String(status)}: an HTTP status must be an integer from 100 to 599`);
+}
+
 /** Status and source of a thrown value, as the Go SDK derives them. @private Internal code. */
 export function classifyError(error: unknown, signal?: AbortSignal): { status: number; source: ErrorSource } {
-  if (error instanceof PluginError) return { status: error.status, source: error.source };
+  if (error instanceof PluginError) {
+    // A status that cannot be written to the response (404.5, 1e6) is the plugin's own bug.
+    const status = isHttpStatus(error.status) ? error.status : 500;
+    return { status, source: error.source === "downstream" ? "downstream" : "plugin" };
+  }
   if (signal?.aborted) {
     // The caller went away or its deadline passed; a timeout is a 504 like the Go SDK reports.
     const timeout = signal.reason instanceof Error && signal.reason.name === "TimeoutError";

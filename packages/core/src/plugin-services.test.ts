@@ -132,6 +132,33 @@ describe("createPluginServices", () => {
     expect(res.responses.C).toMatchObject({ status: 200 });
   });
 
+  it.each([404.5, Number.NaN, 2 ** 31, 99, 600])(
+    "fails only that refId when a handler answers status %s, which cannot go on the wire",
+    async (status) => {
+      const { client } = clientFor(
+        definePlugin({
+          queryData: {
+            bad: () => ({ error: "nope", status }),
+            thrown: () => {
+              throw new PluginError("thrown", { status });
+            },
+            good: () => [textFrame("ok")],
+          },
+        }),
+      );
+      const res = await client.data.queryData({
+        queries: [q("A", "{}", "bad"), q("B", "{}", "thrown"), q("C", "{}", "good")],
+      });
+      expect(res.responses.A).toMatchObject({ status: 500, errorSource: "plugin" });
+      expect(res.responses.A!.error).toBe(
+        `the query handler's status is ${status}: an HTTP status must be an integer from 100 to 599`,
+      );
+      // A PluginError keeps its message; only the status that cannot be sent becomes 500.
+      expect(res.responses.B).toMatchObject({ status: 500, errorSource: "plugin", error: "thrown" });
+      expect(res.responses.C).toMatchObject({ status: 200, error: "" });
+    },
+  );
+
   it("routes by queryType and names an unknown one in a 400 plugin error", async () => {
     const { client } = clientFor(definePlugin({ queryData: { a: () => [textFrame("a")] } }));
     const res = await client.data.queryData({ queries: [q("A", "{}", "a"), q("B", "{}", "zzz")] });
@@ -326,6 +353,7 @@ describe("createPluginServices", () => {
       definePlugin({
         queryChunkedData: async (query, writer) => {
           if (query.refId === "E") throw new PluginError("bad", { status: 422 });
+          if (query.refId === "W") return writer.writeError("half a status", { status: 404.5 });
           await writer.writeFrame(frame);
           await writer.writeFrame(frame);
           await writer.writeFrame(frame, "other");
@@ -334,7 +362,7 @@ describe("createPluginServices", () => {
     );
     const chunks = [];
     for await (const c of client.data.queryChunkedData({
-      queries: [q("A", "{}"), q("E", "{}")],
+      queries: [q("A", "{}"), q("E", "{}"), q("W", "{}")],
       format: DataFrameFormat.JSON,
     })) {
       chunks.push(c);
@@ -346,6 +374,13 @@ describe("createPluginServices", () => {
       status: 422,
       errorSource: "plugin",
     });
+    // writeError with a status that cannot be sent fails that refId with a 500 that says why.
+    expect(chunks.filter((c) => c.refId === "W")).toEqual([
+      expect.objectContaining({
+        error: "writeError's status is 404.5: an HTTP status must be an integer from 100 to 599",
+        status: 500,
+      }),
+    ]);
   });
 });
 

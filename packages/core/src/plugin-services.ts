@@ -32,7 +32,13 @@ import type {
   StreamRequest,
 } from "./plugin.js";
 import { type PluginContext, PluginContextParser } from "./plugin-context.js";
-import { classifyError, type ErrorSource, errorMessage, PluginError } from "./plugin-error.js";
+import {
+  checkedHttpStatus,
+  classifyError,
+  type ErrorSource,
+  errorMessage,
+  PluginError,
+} from "./plugin-error.js";
 import { fromWebResponse, toWebRequest } from "./web-resource.js";
 
 /** The pluginv2 services, keyed as go-plugin's plugin set names them. */
@@ -197,7 +203,7 @@ export function createPluginServices<J, S, I>(
       return {
         frames: (result.frames ?? []).map((f) => encodeFrame(f, frameFormat, { refId: message.refId })),
         error: result.error ?? "",
-        status: result.status ?? (result.error ? 500 : 200),
+        status: checkedHttpStatus(result.status ?? (result.error ? 500 : 200), "the query handler's status"),
         errorSource: result.error ? (result.errorSource ?? "plugin") : "",
         format,
       };
@@ -289,7 +295,7 @@ export function createPluginServices<J, S, I>(
               queue.push({
                 refId,
                 error,
-                status: opts.status ?? 500,
+                status: checkedHttpStatus(opts.status ?? 500, "writeError's status"),
                 errorSource: opts.source ?? "plugin",
                 format: req.format,
               });
