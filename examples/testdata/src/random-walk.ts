@@ -2,9 +2,11 @@ import type { DataQuery } from "@gfsdk/core";
 import { createFrame, type Frame, numberField, timeField } from "@gfsdk/dataframe";
 import { mulberry32 } from "./mulberry32.js";
 
-/** Query model of `random_walk`. */
-export interface RandomWalkQuery {
-  seriesCount?: number;
+/** What a `random_walk` (or `slow`) query asks for, checked. */
+export interface RandomWalkOptions {
+  /** 1 to 1,000. */
+  seriesCount: number;
+  /** Random when undefined. */
   seed?: number;
 }
 
@@ -15,11 +17,9 @@ const nsPerMs = 1_000_000n;
  * increasing nanosecond times spread over the query's time range. The same seed and request give
  * the same values.
  */
-export function randomWalkFrames(query: DataQuery<RandomWalkQuery>): Frame[] {
-  const seriesCount = Math.max(1, Math.min(1000, Math.floor(Number(query.model.seriesCount ?? 1)) || 1));
-  const seed = Number.isFinite(Number(query.model.seed))
-    ? Number(query.model.seed)
-    : Math.floor(Math.random() * 2 ** 32);
+export function randomWalkFrames(query: DataQuery<unknown>, options: RandomWalkOptions): Frame[] {
+  const { seriesCount } = options;
+  const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const fromNs = BigInt(query.timeRange.from.getTime()) * nsPerMs;
   const rangeNs =
     BigInt(Math.max(0, query.timeRange.to.getTime() - query.timeRange.from.getTime())) * nsPerMs;

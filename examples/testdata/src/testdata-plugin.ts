@@ -2,12 +2,14 @@ import {
   type DataQuery,
   definePlugin,
   HealthStatus,
+  PluginError,
   PublishStreamStatus,
   SubscribeStreamStatus,
 } from "@gfsdk/core";
 import { abortableSleep } from "./abortable-sleep.js";
 import { allTypesFrame } from "./all-types-frame.js";
-import { randomWalkFrames, streamPacketFrame } from "./random-walk.js";
+import { choiceField, integerField, optionalIntegerField } from "./query-model.js";
+import { type RandomWalkOptions, randomWalkFrames, streamPacketFrame } from "./random-walk.js";
 import { callTestdataResource } from "./resources.js";
 import { rowsFrame } from "./rows-frame.js";
 
@@ -27,6 +29,14 @@ export interface RandomWalkModel {
   ms?: number;
 }
 
+/** The checked `seriesCount` and `seed` of a `random_walk` or `slow` query. */
+function randomWalkOptions(query: DataQuery<RandomWalkModel>, queryType: string): RandomWalkOptions {
+  return {
+    seriesCount: integerField(query.model, "seriesCount", { queryType, min: 1, max: 1000, fallback: 1 }),
+    seed: optionalIntegerField(query.model, "seed", queryType),
+  };
+}
+
 /**
  * The testdata example datasource: generates data to exercise every part of the protocol, by the
  * fixed contract in the repository's conformance notes.
@@ -39,23 +49,39 @@ export const testdataPlugin = definePlugin<TestdataJsonData>({
     return { status: HealthStatus.OK, message: "Data source is working" };
   },
 
+  // Every model field is checked before a generator runs (see query-model.ts).
   queryData: {
-    random_walk: (query: DataQuery<RandomWalkModel>) => randomWalkFrames(query),
+    random_walk: (query: DataQuery<RandomWalkModel>) =>
+      randomWalkFrames(query, randomWalkOptions(query, "random_walk")),
     async slow(query: DataQuery<RandomWalkModel>, { signal }) {
-      await abortableSleep(Math.max(0, Number(query.model.ms ?? 0)), signal);
-      return randomWalkFrames(query);
+      const options = randomWalkOptions(query, "slow");
+      await abortableSleep(
+        integerField(query.model, "ms", { queryType: "slow", min: 0, max: 600_000, fallback: 0 }),
+        signal,
+      );
+      return randomWalkFrames(query, options);
     },
     all_types: () => [allTypesFrame()],
     rows: (query: DataQuery<{ rows?: number }>) => [
-      rowsFrame(Math.max(0, Math.floor(Number(query.model.rows ?? 0))), query.timeRange),
+      rowsFrame(
+        integerField(query.model, "rows", { queryType: "rows", min: 0, max: 10_000_000, fallback: 0 }),
+        query.timeRange,
+      ),
     ],
     error(query: DataQuery<{ source?: string; status?: number; message?: string }>) {
-      const source = query.model.source === "downstream" ? "downstream" : "plugin";
-      return {
-        error: query.model.message || `testdata error from ${source}`,
-        status: query.model.status ?? 500,
-        errorSource: source,
-      };
+      const source = choiceField(query.model, "source", "error", ["plugin", "downstream"], "plugin");
+      const status = integerField(query.model, "status", {
+        queryType: "error",
+        min: 100,
+        max: 599,
+        fallback: 500,
+      });
+      const message = query.model.message;
+      if (message !== undefined && typeof message !== "string")
+        throw new PluginError(`error.message must be a string, got ${JSON.stringify(message)}`, {
+          status: 400,
+        });
+      return { error: message || `testdata error from ${source}`, status, errorSource: source };
     },
   },
 

@@ -200,6 +200,42 @@ export function describePluginConformance(
         });
       });
 
+      it.each([
+        ["rows", { rows: "abc" }, 'rows.rows must be an integer from 0 to 10,000,000, got "abc"'],
+        ["rows", { rows: 10_000_001 }, "rows.rows must be an integer from 0 to 10,000,000, got 10000001"],
+        ["rows", { rows: 2.5 }, "rows.rows must be an integer from 0 to 10,000,000, got 2.5"],
+        [
+          "random_walk",
+          { seriesCount: 1001 },
+          "random_walk.seriesCount must be an integer from 1 to 1,000, got 1001",
+        ],
+        [
+          "random_walk",
+          { seriesCount: 0 },
+          "random_walk.seriesCount must be an integer from 1 to 1,000, got 0",
+        ],
+        ["random_walk", { seed: "x" }, 'random_walk.seed must be an integer, got "x"'],
+        ["slow", { ms: 2_147_483_648 }, "slow.ms must be an integer from 0 to 600,000, got 2147483648"],
+        ["slow", { ms: -1 }, "slow.ms must be an integer from 0 to 600,000, got -1"],
+        ["error", { status: 404.5 }, "error.status must be an integer from 100 to 599, got 404.5"],
+        ["error", { source: "elsewhere" }, 'error.source must be "plugin" or "downstream", got "elsewhere"'],
+      ])(
+        "answers %s %j with a 400 plugin error naming the field, and the other queries still answer",
+        async (queryType, model, message) => {
+          const res = await client.data.queryData(
+            queryDataRequest([query("X", queryType, model), query("A", "random_walk", { seed: 3 })]),
+          );
+          expect(res.responses.X).toMatchObject({
+            status: 400,
+            errorSource: "plugin",
+            error: message,
+            frames: [],
+          });
+          expect(res.responses.A).toMatchObject({ status: 200 });
+          expect(res.responses.A!.frames).toHaveLength(1);
+        },
+      );
+
       it("answers an unknown queryType with 400 plugin error naming it, and the other queries still answer", async () => {
         const res = await client.data.queryData(
           queryDataRequest([query("U", "no_such_type", {}), query("A", "random_walk", { seed: 3 })]),
