@@ -2,33 +2,27 @@ import { spawn } from "node:child_process";
 import { copyFile, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { watchPluginProcess } from "@gfsdk/grpc/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type BuildResult, buildPlugin } from "./build-plugin.js";
 import { readExecutableFormat } from "./executable-format.js";
 import { createFixtureProject, type FixtureProject } from "./testing/fixture-project.js";
 
 /** Spawns `executable` with only go-plugin's variables and resolves with its first stdout line. */
-function handshakeLine(executable: string, cwd: string): Promise<string> {
-  const child = spawn(executable, [], {
-    cwd,
-    env: { grafana_plugin_type: "datasource", PLUGIN_PROTOCOL_VERSIONS: "2", PLUGIN_UNIX_SOCKET_DIR: cwd },
-    stdio: ["ignore", "pipe", "ignore"],
-  });
-  return new Promise((resolve, reject) => {
-    let seen = "";
-    child.stdout.on("data", (chunk: Buffer) => {
-      seen += chunk.toString("utf8");
-      const end = seen.indexOf("\n");
-      if (end >= 0) {
-        child.kill("SIGTERM");
-        resolve(seen.slice(0, end));
-      }
-    });
-    child.once("error", reject);
-    child.once("exit", (code, signal) => {
-      if (!seen.includes("\n")) reject(new Error(`exited (${signal ?? code}) before its handshake`));
-    });
-  });
+async function handshakeLine(executable: string, cwd: string): Promise<string> {
+  const plugin = watchPluginProcess(
+    spawn(executable, [], {
+      cwd,
+      env: { grafana_plugin_type: "datasource", PLUGIN_PROTOCOL_VERSIONS: "2", PLUGIN_UNIX_SOCKET_DIR: cwd },
+      stdio: ["ignore", "pipe", "pipe"],
+    }),
+  );
+  try {
+    return await plugin.handshake;
+  } finally {
+    plugin.child.kill("SIGTERM");
+    await plugin.exited;
+  }
 }
 
 describe("buildPlugin", () => {

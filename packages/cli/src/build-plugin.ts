@@ -11,7 +11,7 @@ import {
   targetOf,
 } from "./build-target.js";
 import { bundlePlugin } from "./bundle-plugin.js";
-import { assertSupportedNode } from "./node-requirement.js";
+import { assertSupportedNode, isNodeVersionAtLeast } from "./node-requirement.js";
 import { resolveNodeBinary, seaNodeVersion } from "./node-runtime.js";
 import { loadPluginManifest, type PluginManifest, renderPluginManifest } from "./plugin-manifest.js";
 
@@ -126,8 +126,8 @@ export async function buildPlugin(options: BuildPluginOptions = {}): Promise<Bui
   const log = options.log ?? (() => {});
   const projectDir = resolve(options.projectDir ?? ".");
   const nodeVersion = options.nodeVersion ?? seaNodeVersion;
-  const [major = 0, minor = 0] = nodeVersion.split(".").map(Number);
-  if (!/^\d+\.\d+\.\d+$/.test(nodeVersion) || major < 25 || (major === 25 && minor < 5))
+  // --build-sea came in Node.js 25.5.
+  if (!isNodeVersionAtLeast(nodeVersion, 25, 5))
     throw new Error(
       `Node.js version "${nodeVersion}" cannot build executables: use 25.5.0 or newer (default ${seaNodeVersion})`,
     );

@@ -1,24 +1,10 @@
 import { existsSync } from "node:fs";
 import { readFile, realpath, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { waitFor } from "@gfsdk/grpc/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { runDev } from "./run-dev.js";
 import { createFixtureProject, type FixtureProject, fixtureMain } from "./testing/fixture-project.js";
-
-/** Resolves once `check` returns a value, checking every 50 ms; rejects after `ms`. */
-async function waitFor<T>(
-  what: string,
-  check: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const readIfExists = async (file: string) =>
   existsSync(file) ? (await readFile(file, "utf8")).trim() || undefined : undefined;
@@ -35,7 +21,15 @@ describe("runDev", () => {
     const session = await runDev({ projectDir: project.dir, stdio: "pipe" });
     try {
       expect(existsSync(join(dist, "gpx_fixture_linux_amd64")) || process.platform !== "linux").toBe(true);
-      const firstPid = await waitFor("pid.txt", () => readIfExists(join(dist, "pid.txt")));
+      let firstPid: string | undefined;
+      await waitFor(
+        async () => {
+          firstPid = await readIfExists(join(dist, "pid.txt"));
+          return firstPid !== undefined;
+        },
+        "pid.txt",
+        60_000,
+      );
       expect(firstPid).toBe(String(session.child?.pid));
       expect(await readIfExists(join(dist, "standalone.txt"))).toMatch(/^(127\.0\.0\.1)?:\d+$/);
 
@@ -43,10 +37,15 @@ describe("runDev", () => {
         join(project.dir, "src/main.ts"),
         `console.error("started: v2");\n${fixtureMain("v2")}`,
       );
-      const secondPid = await waitFor("a new pid.txt", async () => {
-        const pid = await readIfExists(join(dist, "pid.txt"));
-        return pid !== undefined && pid !== firstPid ? pid : undefined;
-      });
+      let secondPid: string | undefined;
+      await waitFor(
+        async () => {
+          secondPid = await readIfExists(join(dist, "pid.txt"));
+          return secondPid !== undefined && secondPid !== firstPid;
+        },
+        "a new pid.txt",
+        60_000,
+      );
       expect(session.starts).toBe(2);
       expect(secondPid).toBe(String(session.child?.pid));
       // The running bundle is the new one.
@@ -61,8 +60,6 @@ describe("runDev", () => {
       await session.stop();
     }
     // Stopped with SIGTERM, the standalone server removed its files, so Grafana launches normally.
-    await waitFor("standalone.txt removed", () =>
-      existsSync(join(dist, "standalone.txt")) ? undefined : true,
-    );
+    await waitFor(() => !existsSync(join(dist, "standalone.txt")), "standalone.txt removed", 60_000);
   }, 300_000);
 });

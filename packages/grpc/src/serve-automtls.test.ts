@@ -12,13 +12,9 @@ import { createFixturePlugin } from "./testing/fixture-plugin.js";
 import { createGrpcPluginClient, type GrpcPluginClientOptions } from "./testing/grpc-plugin-client.js";
 import { createHostCertificate, type HostCertificate } from "./testing/host-certificate.js";
 import { createOutputSink } from "./testing/output-sink.js";
-import {
-  bundleFixturePlugin,
-  goPluginEnv,
-  type PluginProcess,
-  startPluginProcess,
-} from "./testing/plugin-process.js";
+import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "./testing/plugin-process.js";
 import { waitFor } from "./testing/wait-for.js";
+import type { PluginProcess } from "./testing/watch-plugin-process.js";
 
 const { HealthCheckResponse_ServingStatus: ServingStatus } = health;
 

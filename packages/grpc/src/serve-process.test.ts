@@ -7,14 +7,9 @@ import { goplugin } from "@gfsdk/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
 import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
-import {
-  bundleFixturePlugin,
-  goPluginEnv,
-  type PluginProcess,
-  startPluginProcess,
-  watchPluginProcess,
-} from "./testing/plugin-process.js";
+import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "./testing/plugin-process.js";
 import { waitFor } from "./testing/wait-for.js";
+import { type PluginProcess, watchPluginProcess } from "./testing/watch-plugin-process.js";
 
 let bundle: string;
 beforeAll(async () => {

@@ -5,3 +5,6 @@ export type { GrpcPluginClient, GrpcPluginClientOptions } from "./grpc-plugin-cl
 export { createGrpcPluginClient } from "./grpc-plugin-client.js";
 export type { HostCertificate } from "./host-certificate.js";
 export { createHostCertificate } from "./host-certificate.js";
+export { waitFor } from "./wait-for.js";
+export type { PluginProcess } from "./watch-plugin-process.js";
+export { watchPluginProcess } from "./watch-plugin-process.js";

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type PluginProcess, watchPluginProcess } from "./watch-plugin-process.js";
 
 const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const rootDir = join(packageDir, "../..");
@@ -41,19 +42,6 @@ export function goPluginEnv(extra: Record<string, string> = {}): Record<string, 
   };
 }
 
-/** A plugin executable running as a child process, with its output collected. */
-export interface PluginProcess {
-  child: ChildProcess;
-  /** Everything written to stdout so far. */
-  stdout(): string;
-  /** Everything written to stderr so far. */
-  stderr(): string;
-  /** The first stdout line, once it is complete. */
-  handshake: Promise<string>;
-  /** The exit status, or the signal that ended it. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Starts the bundled fixture plugin with `env` (nothing inherited) and `args`, using this Node. */
 export function startPluginProcess(
   bundle: string,
@@ -62,28 +50,4 @@ export function startPluginProcess(
 ): PluginProcess {
   const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
   return watchPluginProcess(child);
-}
-
-/** Collects a child's stdout and stderr and watches for its handshake and exit. */
-export function watchPluginProcess(child: ChildProcess): PluginProcess {
-  let out = "";
-  let err = "";
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-    err += chunk;
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => resolve({ code, signal }));
-  });
-  const handshake = new Promise<string>((resolve, reject) => {
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const end = out.indexOf("\n");
-      if (end >= 0) resolve(out.slice(0, end));
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`the plugin exited (${code ?? signal}) before its handshake; stderr: ${err}`)),
-    );
-  });
-  handshake.catch(() => {});
-  return { child, stdout: () => out, stderr: () => err, handshake, exited };
 }
