@@ -23,20 +23,33 @@ export class InstanceManager<I> {
   readonly #create: (pluginContext: PluginContext) => I | Promise<I>;
   readonly #dispose: ((instance: I) => void | Promise<void>) | undefined;
   readonly #onDisposeError: (error: unknown) => void;
+  readonly #onActiveChange: ((active: number) => void) | undefined;
+  #active = 0;
 
+  /**
+   * @param onActiveChange called with the number of built and not yet disposed instances each time
+   *   it changes (the Go SDK's `plugins_active_instances` gauge).
+   */
   constructor(
     create: (pluginContext: PluginContext) => I | Promise<I>,
     dispose: ((instance: I) => void | Promise<void>) | undefined,
     onDisposeError: (error: unknown) => void,
+    onActiveChange?: (active: number) => void,
   ) {
     this.#create = create;
     this.#dispose = dispose;
     this.#onDisposeError = onDisposeError;
+    this.#onActiveChange = onActiveChange;
   }
 
-  /** The number of live instances. */
+  /** The number of cached instances (current settings only). */
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** The number of built instances not yet disposed, replaced ones still in use included. */
+  get active(): number {
+    return this.#active;
   }
 
   async acquire(pluginContext: PluginContext): Promise<InstanceLease<I>> {
@@ -55,10 +68,13 @@ export class InstanceManager<I> {
       };
       entry = created;
       this.#entries.set(key, created);
-      // A failed creation is not cached: the next call tries again.
-      created.instance.catch(() => {
-        if (this.#entries.get(key) === created) this.#entries.delete(key);
-      });
+      created.instance.then(
+        () => this.#changeActive(1),
+        // A failed creation is not cached: the next call tries again.
+        () => {
+          if (this.#entries.get(key) === created) this.#entries.delete(key);
+        },
+      );
     }
     const current = entry;
     current.inFlight++;
@@ -95,9 +111,25 @@ export class InstanceManager<I> {
   }
 
   async #disposeEntry(entry: Entry<I>): Promise<void> {
-    if (!this.#dispose) return;
+    let instance: I;
     try {
-      await this.#dispose(await entry.instance);
+      instance = await entry.instance;
+    } catch {
+      return; // never built: nothing to dispose, and the caller already got the creation error
+    }
+    try {
+      await this.#dispose?.(instance);
+    } catch (error) {
+      this.#onDisposeError(error);
+    } finally {
+      this.#changeActive(-1);
+    }
+  }
+
+  #changeActive(delta: number): void {
+    this.#active += delta;
+    try {
+      this.#onActiveChange?.(this.#active);
     } catch (error) {
       this.#onDisposeError(error);
     }

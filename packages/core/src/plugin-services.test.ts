@@ -413,6 +413,62 @@ describe("PluginServicesOptions", () => {
     ]);
   });
 
+  it("counts calls that fail before their handler runs: unreadable settings, an instance that cannot be built", async () => {
+    const completed: unknown[] = [];
+    const services = createPluginServices(
+      definePlugin({
+        createInstance: (pc) => {
+          if (pc.dataSourceInstanceSettings?.jsonData.broken === true) throw new Error("cannot connect");
+          return {};
+        },
+        checkHealth: () => ({ status: CheckHealthResponse_HealthStatus.OK }),
+        queryData: () => [],
+      }),
+      {
+        logger: createLogger({ write: () => {} }),
+        onRequestCompleted: (r) => completed.push({ ...r, durationMs: 0 }),
+      },
+    );
+    const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));
+    const unreadable = context();
+    unreadable.dataSourceInstanceSettings!.jsonData = encoder.encode("{not json");
+    const health = await client.diagnostics.checkHealth({ pluginContext: unreadable });
+    expect(health.status).toBe(CheckHealthResponse_HealthStatus.ERROR);
+    const broken = await client.diagnostics.checkHealth({ pluginContext: context({ broken: true }) });
+    expect(broken).toMatchObject({
+      status: CheckHealthResponse_HealthStatus.ERROR,
+      message: "cannot connect",
+    });
+    await expect(
+      client.data.queryData({ pluginContext: context({ broken: true }, 2n), queries: [q("A", "{}")] }),
+    ).rejects.toThrow("cannot connect");
+    await client.diagnostics.checkHealth({ pluginContext: context({}, 3n) });
+    expect(completed).toEqual([
+      { endpoint: "checkHealth", status: "error", source: "plugin", durationMs: 0 },
+      { endpoint: "checkHealth", status: "error", source: "plugin", durationMs: 0 },
+      { endpoint: "queryData", status: "error", source: "plugin", durationMs: 0 },
+      { endpoint: "checkHealth", status: "ok", source: "", durationMs: 0 },
+    ]);
+  });
+
+  it("reports the number of active instances as they are built and disposed", async () => {
+    const active: number[] = [];
+    const services = createPluginServices(
+      definePlugin({
+        createInstance: () => ({}),
+        checkHealth: () => ({ status: CheckHealthResponse_HealthStatus.OK }),
+      }),
+      { logger: createLogger({ write: () => {} }), onActiveInstancesChange: (n) => active.push(n) },
+    );
+    const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));
+    await client.diagnostics.checkHealth({ pluginContext: context({}, 1n) });
+    await client.diagnostics.checkHealth({ pluginContext: context({}, 1n) });
+    // New settings: the idle first instance is disposed at once, then a second one is built.
+    await client.diagnostics.checkHealth({ pluginContext: context({}, 2n) });
+    await services.close();
+    expect(active).toEqual([1, 0, 1, 0]);
+  });
+
   it("answers CollectMetrics from defaultMetrics when the plugin has no handler", async () => {
     const services = createPluginServices(definePlugin({}), { defaultMetrics: () => "up 1\n" });
     const client = createPluginClient(createRouterTransport((r) => registerPlugin(r, services)));

@@ -31,7 +31,7 @@ import type {
   QueryHandler,
   StreamRequest,
 } from "./plugin.js";
-import { type PluginContext, PluginContextParser } from "./plugin-context.js";
+import { PluginContextParser } from "./plugin-context.js";
 import {
   checkedHttpStatus,
   classifyError,
@@ -81,6 +81,11 @@ export interface PluginServicesOptions {
   logger?: Logger;
   /** Aborted when the plugin shuts down; every call's signal follows it. */
   shutdownSignal?: AbortSignal;
+  /**
+   * Called with the number of built, not yet disposed plugin instances each time it changes;
+   * adapters feed the `plugins_active_instances` gauge from it.
+   */
+  onActiveInstancesChange?: (active: number) => void;
 }
 
 /** A plugin's services, with a way to release what they hold. */
@@ -114,6 +119,7 @@ export function createPluginServices<J, S, I>(
         (pc) => handlers.createInstance!(pc as never),
         handlers.disposeInstance,
         (error) => rootLogger.error("Failed to dispose instance", { error }),
+        options.onActiveInstancesChange,
       )
     : undefined;
   const concurrency = Math.max(1, handlers.queryConcurrency ?? 10);
@@ -133,27 +139,24 @@ export function createPluginServices<J, S, I>(
   ): Promise<T> {
     const signal = callSignal(hctx.signal, options.shutdownSignal);
     const started = performance.now();
-    let pluginContext: PluginContext;
-    try {
-      pluginContext = contexts.parse(message);
-    } catch (error) {
-      throw toConnectError(error, signal);
-    }
-    const logger = rootLogger.with({
-      pluginId: pluginContext.pluginId,
-      endpoint,
-      ...(pluginContext.dataSourceInstanceSettings
-        ? {
-            dsUid: pluginContext.dataSourceInstanceSettings.uid,
-            dsName: pluginContext.dataSourceInstanceSettings.name,
-          }
-        : {}),
-      ...(pluginContext.user ? { uname: pluginContext.user.login } : {}),
-    });
+    let logger = rootLogger.with({ endpoint });
     let lease: { instance: unknown; release(): void } | undefined;
     let status: CompletedRequest["status"] = "ok";
     let source: CompletedRequest["source"] = "";
     try {
+      // Inside the try: a call whose settings cannot be parsed is still counted and logged.
+      const pluginContext = contexts.parse(message);
+      logger = rootLogger.with({
+        pluginId: pluginContext.pluginId,
+        endpoint,
+        ...(pluginContext.dataSourceInstanceSettings
+          ? {
+              dsUid: pluginContext.dataSourceInstanceSettings.uid,
+              dsName: pluginContext.dataSourceInstanceSettings.name,
+            }
+          : {}),
+        ...(pluginContext.user ? { uname: pluginContext.user.login } : {}),
+      });
       if (instances) lease = await instances.acquire(pluginContext);
       const result = await fn({ pluginContext, headers, signal, logger, instance: lease?.instance });
       // The caller is gone or its deadline passed: it gets that status, not an answer built from

@@ -77,6 +77,7 @@ export async function createGrpcServer<J, S, I>(
     logger,
     shutdownSignal: forced.signal,
     onRequestCompleted: metrics?.onRequestCompleted,
+    onActiveInstancesChange: metrics?.onActiveInstancesChange,
     defaultMetrics: metrics?.collect,
   });
   const healthService = createHealthService();

@@ -32,6 +32,13 @@ describe("createPluginMetrics", () => {
     expect(text).toMatch(/^nodejs_heap_size_used_bytes /m);
   });
 
+  it("serves the active instances gauge under the Go SDK's name", async () => {
+    const metrics = createPluginMetrics(new Registry());
+    metrics.onActiveInstancesChange(3);
+    metrics.onActiveInstancesChange(2);
+    expect(await metrics.collect()).toMatch(/^plugins_active_instances 2$/m);
+  });
+
   it("reuses the metrics already on a registry", async () => {
     const registry = new Registry();
     createPluginMetrics(registry).onRequestCompleted({

@@ -94,6 +94,7 @@ func Scenarios() []Scenario {
 		{Name: "stream-run", Session: true, Run: scRunStream},
 		{Name: "stream-publish-denied", Session: true, Run: scPublish},
 		{Name: "collect-metrics", Session: true, Run: scCollectMetrics},
+		{Name: "metrics-count-every-call", Session: true, Run: scMetricsCountEveryCall},
 		{Name: "stderr-logs", Session: true, Run: scStderrLogs},
 		{Name: "kill", Session: true, Run: scKill},
 		{Name: "restart", Run: scRestart},
