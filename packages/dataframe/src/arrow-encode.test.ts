@@ -1,11 +1,19 @@
-import { type Field as ArrowField, RecordBatchReader, type Timestamp, Type } from "apache-arrow";
+import {
+  type Field as ArrowField,
+  RecordBatchFileReader,
+  RecordBatchReader,
+  type Timestamp,
+  Type,
+} from "apache-arrow";
 import { describe, expect, it } from "vitest";
-import { frameToArrow } from "./arrow-encode.js";
+import { frameFromArrow } from "./arrow-decode.js";
+import { frameToArrow, maxRecordBatchBodyBytes } from "./arrow-encode.js";
 import { createField } from "./create-field.js";
 import { enumField, jsonField, numberField, stringField, timeField } from "./field-builders.js";
 import { FieldError } from "./field-error.js";
 import { FIELD_TYPES } from "./field-type.js";
 import { createFrame, Frame } from "./frame.js";
+import { framesEqual } from "./frames-equal.js";
 import { createRandomFrame } from "./testing/random-frame.js";
 
 const ARROW1 = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31];
@@ -165,5 +173,64 @@ describe("frameToArrow", () => {
     const frame = new Frame({ fields: [numberField("a", [1, 2])] });
     (frame.fields[0] as { values: unknown }).values = ["x", "y"];
     expect(() => frameToArrow(frame)).toThrow(/field "a" \(index 0\): values must be stored in Float64Array/);
+  });
+});
+
+/** The body length of each record batch block in an Arrow file's footer. */
+function batchBodyLengths(bytes: Uint8Array): number[] {
+  const reader = RecordBatchFileReader.from(bytes);
+  reader.open();
+  const footer = reader.footer!;
+  return Array.from({ length: footer.numRecordBatches }, (_, i) => footer.getRecordBatch(i)!.bodyLength);
+}
+
+describe("frameToArrow (record batch size)", () => {
+  it("writes one record batch while the body fits in 256 MiB, Go's limit", () => {
+    expect(maxRecordBatchBodyBytes).toBe(268_435_456);
+    expect(
+      batchBodyLengths(frameToArrow(createRandomFrame(5, { rows: 1000, coverAllTypes: true }))),
+    ).toHaveLength(1);
+  });
+
+  it("splits a larger body into record batches that each fit, and decodes back to the same frame", () => {
+    for (let seed = 1; seed <= 40; seed++) {
+      const frame = createRandomFrame(seed, { rows: 300, coverAllTypes: seed % 2 === 0 });
+      const limit = 2048 + seed * 97;
+      const whole = frameFromArrow(frameToArrow(frame));
+      const bytes = frameToArrow(frame, { maxRecordBatchBytes: limit });
+      const bodies = batchBodyLengths(bytes);
+      const oneBody = batchBodyLengths(frameToArrow(frame))[0]!;
+      if (oneBody > limit) expect(bodies.length, `seed ${seed}`).toBeGreaterThan(1);
+      for (const body of bodies) expect(body, `seed ${seed}`).toBeLessThanOrEqual(limit);
+      expect(framesEqual(frameFromArrow(bytes), whole), `seed ${seed}`).toEqual({ equal: true });
+    }
+  });
+
+  it("splits by bytes, not rows, when string lengths vary", () => {
+    const values = Array.from({ length: 200 }, (_, i) => (i < 10 ? "x".repeat(3000) : "y"));
+    const frame = createFrame({
+      fields: [
+        stringField("s", values),
+        numberField(
+          "n",
+          values.map((_, i) => i),
+        ),
+      ],
+    });
+    const bytes = frameToArrow(frame, { maxRecordBatchBytes: 8192 });
+    const bodies = batchBodyLengths(bytes);
+    for (const body of bodies) expect(body).toBeLessThanOrEqual(8192);
+    expect(bodies.length).toBeGreaterThanOrEqual(4);
+    expect(frameFromArrow(bytes).fields[0]!.values).toEqual(values);
+  });
+
+  it("refuses a row larger than one record batch, naming the field and row", () => {
+    const frame = createFrame({
+      fields: [numberField("n", [1, 2]), stringField("s", ["short", "z".repeat(5000)])],
+    });
+    expect(() => frameToArrow(frame, { maxRecordBatchBytes: 4096 })).toThrow(FieldError);
+    expect(() => frameToArrow(frame, { maxRecordBatchBytes: 4096 })).toThrow(
+      /field "s".*row 1 needs \d+ bytes/,
+    );
   });
 });

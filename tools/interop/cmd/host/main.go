@@ -115,7 +115,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	selected := map[string]bool{}
 	if *only != "" {
 		known := map[string]bool{}
-		for _, n := range host.ScenarioNames() {
+		for _, n := range append(host.ScenarioNames(), host.OptInScenarioNames()...) {
 			known[n] = true
 		}
 		for _, n := range strings.Split(*only, ",") {

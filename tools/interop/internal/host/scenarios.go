@@ -52,6 +52,11 @@ type Scenario struct {
 	Name string
 	// Session: the scenario needs the launched plugin (launch runs first).
 	Session bool
+	// OptIn: run only when named in --only (too heavy for every run, or
+	// beyond what the Go reference plugin implements).
+	OptIn bool
+	// Timeout, when set, replaces the run's time limit for this scenario.
+	Timeout time.Duration
 	Run     func(ctx context.Context, h *Harness) error
 }
 
@@ -98,14 +103,29 @@ func Scenarios() []Scenario {
 		{Name: "stderr-logs", Session: true, Run: scStderrLogs},
 		{Name: "kill", Session: true, Run: scKill},
 		{Name: "restart", Run: scRestart},
+		{Name: "query-rows-10m", Session: true, OptIn: true, Timeout: 120 * time.Second, Run: scRowsTenMillion},
 	}
 }
 
-// ScenarioNames returns the names of all scenarios in order.
+// ScenarioNames returns the names of the scenarios of a default run, in order.
 func ScenarioNames() []string {
 	var names []string
 	for _, s := range Scenarios() {
-		names = append(names, s.Name)
+		if !s.OptIn {
+			names = append(names, s.Name)
+		}
+	}
+	return names
+}
+
+// OptInScenarioNames returns the names of the scenarios that run only when
+// selected by name.
+func OptInScenarioNames() []string {
+	var names []string
+	for _, s := range Scenarios() {
+		if s.OptIn {
+			names = append(names, s.Name)
+		}
 	}
 	return names
 }
@@ -121,7 +141,7 @@ func RunScenarios(h *Harness, only map[string]bool, timeout time.Duration, repor
 		}
 	}()
 	for _, sc := range Scenarios() {
-		if len(only) > 0 && !only[sc.Name] {
+		if (len(only) > 0 || sc.OptIn) && !only[sc.Name] {
 			continue
 		}
 		if sc.Session && h.Session == nil && !h.launchAttempted {
@@ -148,6 +168,9 @@ func launchInto(h *Harness) error {
 }
 
 func runOne(h *Harness, sc Scenario, timeout time.Duration) Result {
+	if sc.Timeout > 0 {
+		timeout = sc.Timeout
+	}
 	start := time.Now()
 	r := Result{Name: sc.Name}
 	if sc.Session && h.Session == nil {
