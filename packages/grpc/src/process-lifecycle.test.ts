@@ -75,4 +75,29 @@ describe("startProcessLifecycle", () => {
       stop();
     }
   });
+
+  it("logs process warnings through the logger instead of Node's printer, and restores it when removed", async () => {
+    const lines: string[] = [];
+    const before = process.listeners("warning");
+    const stop = startProcessLifecycle({
+      logger: createLogger({ write: (l) => lines.push(l) }),
+      interrupt: "ignore",
+      intervalMs: 1000,
+      onStop: () => {},
+    });
+    try {
+      expect(process.listeners("warning").some((l) => before.includes(l))).toBe(false);
+      process.emitWarning("something odd", { code: "GFSDK_TEST" });
+      await waitFor(() => lines.length > 0, "the warning is logged");
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        "@level": "warn",
+        "@message": "something odd",
+        warning: "Warning",
+        code: "GFSDK_TEST",
+      });
+    } finally {
+      stop();
+    }
+    expect(process.listeners("warning")).toEqual(before);
+  });
 });

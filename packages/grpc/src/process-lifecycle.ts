@@ -21,8 +21,10 @@ export interface ProcessLifecycleOptions {
 /**
  * Ties a plugin to its host the way go-plugin plugins are tied: SIGTERM stops it, SIGINT is ignored
  * (or stops it), it stops when its parent process goes away (polling, so no orphan survives a host
- * that was killed), and a stray promise rejection is logged instead of crashing it. Returns a
- * function that removes all of it.
+ * that was killed), and a stray promise rejection is logged instead of crashing it. Node's own
+ * process warnings and an uncaught exception are logged as hclog lines at `warn` and `error` (Grafana
+ * would otherwise re-log Node's plain-text lines without a level); an uncaught exception still ends
+ * the process with exit code 1, as Node does. Returns a function that removes all of it.
  */
 export function startProcessLifecycle(options: ProcessLifecycleOptions): () => void {
   const { logger } = options;
@@ -44,7 +46,26 @@ export function startProcessLifecycle(options: ProcessLifecycleOptions): () => v
       error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason),
     });
   };
+  const onWarning = (warning: Error & { code?: string }) => {
+    logger.warn(warning.message, {
+      warning: warning.name,
+      ...(warning.code === undefined ? {} : { code: warning.code }),
+    });
+  };
+  const onUncaught = (error: unknown) => {
+    logger.error("Uncaught exception, exiting", {
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    });
+    // The line above is written synchronously (stderr is a pipe or a file), so exiting loses
+    // nothing; `exit` listeners (onExit) still run.
+    process.exit(1);
+  };
   const onExit = () => options.onExit?.();
+  // Node prints warnings through a listener of its own: replace it while the plugin runs.
+  const nodeWarningListeners = process.listeners("warning");
+  for (const listener of nodeWarningListeners) process.off("warning", listener);
+  process.on("warning", onWarning);
+  process.on("uncaughtException", onUncaught);
   process.on("SIGINT", onInterrupt);
   process.on("SIGTERM", onTerminate);
   process.on("unhandledRejection", onRejection);
@@ -76,5 +97,8 @@ export function startProcessLifecycle(options: ProcessLifecycleOptions): () => v
     process.off("SIGTERM", onTerminate);
     process.off("unhandledRejection", onRejection);
     process.off("exit", onExit);
+    process.off("uncaughtException", onUncaught);
+    process.off("warning", onWarning);
+    for (const listener of nodeWarningListeners) process.on("warning", listener);
   };
 }

@@ -106,6 +106,32 @@ describe("serve in a plugin executable", () => {
     expect(await plugin.exited).toEqual({ code: 0, signal: null });
   });
 
+  it("logs Node's own warnings as hclog JSON lines at warn, and keeps serving", async () => {
+    const plugin = start(goPluginEnv({ FIXTURE_WARNING: "1" }));
+    const socket = await socketOf(plugin);
+    await waitFor(() => plugin.stderr().includes("TimeoutOverflowWarning"), "the warning is logged");
+    const lines = plugin.stderr().trim().split("\n");
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    const warning = lines.map((l) => JSON.parse(l)).find((l) => l.warning === "TimeoutOverflowWarning");
+    expect(warning).toMatchObject({ "@level": "warn" });
+    expect(warning["@message"]).toContain("does not fit into a 32-bit signed integer");
+    expect(await healthy(socket)).toBe("fixture ok");
+    plugin.child.kill("SIGTERM");
+    expect(await plugin.exited).toEqual({ code: 0, signal: null });
+  });
+
+  it("logs an uncaught exception as an hclog JSON line at error and exits with status 1", async () => {
+    const plugin = start(goPluginEnv({ FIXTURE_THROW: "thrown from a timer" }));
+    expect(await plugin.exited).toEqual({ code: 1, signal: null });
+    const lines = plugin.stderr().trim().split("\n");
+    for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+    const error = lines
+      .map((l) => JSON.parse(l))
+      .find((l) => l["@message"] === "Uncaught exception, exiting");
+    expect(error).toMatchObject({ "@level": "error" });
+    expect(error.error).toContain("thrown from a timer");
+  });
+
   it("exits when its host dies without stopping it", async () => {
     // The host: starts the plugin as Grafana would, tells us its pid on fd 3, then is SIGKILLed.
     const hostScript = `

@@ -9,6 +9,13 @@ await serve(createFixturePlugin(), {
 });
 if (process.env.FIXTURE_CONSOLE_LOG) console.log(process.env.FIXTURE_CONSOLE_LOG);
 if (process.env.FIXTURE_UNHANDLED) void Promise.reject(new Error(process.env.FIXTURE_UNHANDLED));
+// A warning of Node's own, as a timer past 2^31 - 1 ms gives.
+if (process.env.FIXTURE_WARNING) setTimeout(() => {}, 2 ** 31).unref();
+if (process.env.FIXTURE_THROW) {
+  setImmediate(() => {
+    throw new Error(process.env.FIXTURE_THROW);
+  });
+}
 // Whether the Reflect polyfill @peculiar/x509 needs was installed, i.e. whether AutoMTLS code ran.
 if (process.env.FIXTURE_REPORT_REFLECT) {
   const { getMetadata } = Reflect as unknown as { getMetadata?: unknown };
