@@ -1,14 +1,20 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Plugin } from "@gfsdk/core";
+import { assertLoopbackHost, type Plugin } from "@gfsdk/core";
 import { type ConnectHandlerOptions, createConnectHandler } from "./connect-handler.js";
 
 /** Options of {@link serveConnect}. */
 export interface ServeConnectOptions extends ConnectHandlerOptions {
   /** TCP port; 0 picks a free one. Default 0. */
   port?: number;
-  /** Address to bind. Default `127.0.0.1`: the plugin answers anyone who can reach it, so stay on loopback. */
+  /**
+   * Address to bind. Default `127.0.0.1`. A host other than loopback (`0.0.0.0`, `::`, a LAN
+   * address, or `""`, which means every interface) is refused unless `allowRemote` is set: the
+   * plugin answers anyone who can reach it, with its data sources' credentials.
+   */
   host?: string;
+  /** Listen on a non-loopback `host` anyway, for example inside a container. Default `false`. */
+  allowRemote?: boolean;
 }
 
 /** A running Connect server. */
@@ -29,9 +35,13 @@ export async function serveConnect<J, S, I>(
   plugin: Plugin<J, S, I>,
   options: ServeConnectOptions = {},
 ): Promise<ConnectServer> {
+  // Checked before anything is built: a refused host leaves no handler or plugin instance behind.
+  const host = assertLoopbackHost(options.host ?? "127.0.0.1", { allowRemote: options.allowRemote }).replace(
+    /^\[(.*)\]$/,
+    "$1",
+  );
   const handler = createConnectHandler(plugin, options);
   const server = createServer(handler);
-  const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -51,6 +51,9 @@ export * as pluginv2 from "./gen/pluginv2/backend_pb.js";
 export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
+export type { LoopbackHostOptions } from "./loopback-address.js";
+/** The loopback rule every adapter applies before it listens (a plugin has no authentication). */
+export { assertLoopbackHost, isLoopbackHost } from "./loopback-address.js";
 export type {
   CompletedRequest,
   PluginServiceImpls,

@@ -1,3 +1,4 @@
+import { assertLoopbackHost } from "@gfsdk/core";
 import { type Server, ServerCredentials } from "@grpc/grpc-js";
 import { setUnixSocketPermissions } from "./unix-socket-permissions.js";
 
@@ -12,8 +13,13 @@ export type ListenTarget =
     }
   | {
       network: "tcp";
-      /** A loopback host; default `127.0.0.1`. Other hosts are refused: the plugin has no authentication. */
+      /**
+       * The host; default `127.0.0.1`. A host other than loopback is refused unless `allowRemote`
+       * is set: the plugin has no authentication of its own.
+       */
       host?: string;
+      /** Listen on a non-loopback `host` (for example `0.0.0.0`) anyway. Default `false`. */
+      allowRemote?: boolean;
       /** First port to try; default 0, any free port. */
       minPort?: number;
       /** Last port to try; default `minPort`. */
@@ -41,7 +47,12 @@ export async function bindGrpcServer(
     await setUnixSocketPermissions(target.path, target.group);
     return { network: "unix", address: target.path };
   }
-  const host = loopbackHost(target.host ?? "127.0.0.1");
+  const host = addressHost(
+    assertLoopbackHost(target.host ?? "127.0.0.1", {
+      allowRemote: target.allowRemote,
+      optionName: "listen.allowRemote",
+    }),
+  );
   const minPort = target.minPort ?? 0;
   const maxPort = target.maxPort ?? minPort;
   let lastError: unknown;
@@ -56,13 +67,14 @@ export async function bindGrpcServer(
   throw new Error(`could not bind a TCP port on ${host} in ${minPort}..${maxPort}`, { cause: lastError });
 }
 
-/** `host` as written in an address, if it is loopback; throws otherwise. */
-export function loopbackHost(host: string): string {
-  const bare = host.replace(/^\[(.*)\]$/, "$1");
-  if (bare === "localhost" || /^127(\.\d{1,3}){3}$/.test(bare))
-    return bare === "localhost" ? "127.0.0.1" : bare;
-  if (bare === "::1") return "[::1]";
-  throw new Error(`refusing to listen on non-loopback host "${host}": plugins only serve their local host`);
+/**
+ * `host` as written in a `host:port` address: IPv6 in brackets, and `localhost` as `127.0.0.1`,
+ * so the handshake names the address itself, not a name the host would resolve again.
+ */
+function addressHost(host: string): string {
+  const bare = host.trim().replace(/^\[(.*)\]$/, "$1");
+  if (bare.toLowerCase().replace(/\.$/, "") === "localhost") return "127.0.0.1";
+  return bare.includes(":") ? `[${bare}]` : bare;
 }
 
 function bindAsync(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
