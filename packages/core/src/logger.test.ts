@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
 import { createLogger, hclogTimestamp, SecretRedactor } from "./logger.js";
 
@@ -65,5 +66,25 @@ describe("createLogger", () => {
     expect(out.lines[0]).toContain("[redacted]");
     // Too short to mask safely.
     expect(JSON.parse(out.lines[0]!).short).toBe("ab");
+  });
+});
+
+describe("SecretRedactor", () => {
+  it("masks a secret as console.log prints it too (util.inspect escapes backslashes)", () => {
+    const redactor = new SecretRedactor();
+    const secrets = ['back\\slash"quote', "it's\\mine", `both'"\\`];
+    redactor.add(secrets);
+    for (const secret of secrets) {
+      const printed = inspect({ secret });
+      // Whichever quotes inspect chose, nothing of the secret is left between them.
+      expect(redactor.redact(printed)).toMatch(/^\{ secret: (['"`])\[redacted\]\1 \}$/);
+      expect(redactor.redact(JSON.stringify({ secret }))).toBe('{"secret":"[redacted]"}');
+    }
+  });
+
+  it("masks the whole of a secret that holds a shorter one", () => {
+    const redactor = new SecretRedactor();
+    redactor.add(["abcd", "xxabcdyy"]);
+    expect(redactor.redact("key xxabcdyy and abcd")).toBe("key [redacted] and [redacted]");
   });
 });

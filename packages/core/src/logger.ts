@@ -32,11 +32,27 @@ export interface LoggerOptions {
 const levelRank: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 
 /**
+ * The ways `secret` can be spelled in a log line: as it is, escaped in a JSON string, and escaped
+ * in a single-quoted JavaScript string (`util.inspect`, so `console.log(settings)`).
+ */
+function spellings(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  // util.inspect quotes with ', or with " or ` when the text holds ': escaped as in JSON but for ".
+  const inspected = json.replaceAll('\\"', '"');
+  return [...new Set([secret, json, inspected, inspected.replaceAll("'", "\\'")])];
+}
+
+/**
  * Masks known secret values in text. Core registers every `decryptedSecureJsonData` value it sees,
  * so a secret that reaches a log message by accident is still not written.
  */
 export class SecretRedactor {
   readonly #secrets = new Set<string>();
+  /**
+   * Every spelling of every secret, longest first: masking a secret that is part of another one
+   * first would leave the rest of the longer one readable.
+   */
+  #forms: string[] = [];
   /** Secrets shorter than this are not masked: they would mask ordinary words. Default 4. */
   readonly minLength: number;
 
@@ -46,18 +62,23 @@ export class SecretRedactor {
 
   /** Remembers values to mask from now on. */
   add(values: Iterable<string>): void {
-    for (const value of values) if (value.length >= this.minLength) this.#secrets.add(value);
+    let added = false;
+    for (const value of values) {
+      if (value.length >= this.minLength && !this.#secrets.has(value)) {
+        this.#secrets.add(value);
+        added = true;
+      }
+    }
+    if (added) {
+      const forms = new Set([...this.#secrets].flatMap(spellings));
+      this.#forms = [...forms].sort((a, b) => b.length - a.length);
+    }
   }
 
-  /** `text` with each known secret replaced by `[redacted]`. */
+  /** `text` with each known secret, in each of its spellings, replaced by `[redacted]`. */
   redact(text: string): string {
     let out = text;
-    for (const secret of this.#secrets) {
-      if (out.includes(secret)) out = out.split(secret).join("[redacted]");
-      // JSON encoding may have escaped the secret; mask that spelling too.
-      const escaped = JSON.stringify(secret).slice(1, -1);
-      if (escaped !== secret && out.includes(escaped)) out = out.split(escaped).join("[redacted]");
-    }
+    for (const form of this.#forms) if (out.includes(form)) out = out.split(form).join("[redacted]");
     return out;
   }
 }

@@ -1,4 +1,5 @@
 import { isHttpStatus } from "./http-status.js";
+import { secretRedactor } from "./logger.js";
 
 /**
  * Who caused an error: the plugin itself, or a system it depends on (a database, an HTTP API).
@@ -39,8 +40,16 @@ export function downstreamError(error: unknown, status = 500): PluginError {
   return new PluginError(errorMessage(error), { status, source: "downstream", cause: error });
 }
 
-/** Renders anything thrown as a one-line message. */
+/**
+ * Renders anything thrown as a one-line message, with every known secret (each
+ * `decryptedSecureJsonData` value core has parsed) masked as `[redacted]`: this text is what the
+ * host gets as the error of a query, a health check or a whole call, and Grafana shows and logs it.
+ */
 export function errorMessage(error: unknown): string {
+  return secretRedactor.redact(rawErrorMessage(error));
+}
+
+function rawErrorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === "string") return error;
   try {

@@ -10,13 +10,14 @@ const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const rootDir = join(packageDir, "../..");
 
 /**
- * Bundles the fixture plugin executable (`fixture-main.ts`) into one ESM file with esbuild, as a
- * plugin build would: Node cannot run core's TypeScript (enums) directly. Returns its path.
+ * Bundles the fixture plugin executable (`entry`, a file of this directory; default
+ * `fixture-main.ts`) into one ESM file with esbuild, as a plugin build would: Node cannot run
+ * core's TypeScript (enums) directly. Returns its path.
  */
-export async function bundleFixturePlugin(): Promise<string> {
+export async function bundleFixturePlugin(entry = "fixture-main.ts"): Promise<string> {
   const outfile = join(await mkdtemp(join(tmpdir(), "gfsdk-grpc-fixture-")), "fixture.mjs");
   await promisify(execFile)(join(rootDir, "node_modules/.bin/esbuild"), [
-    join(packageDir, "src/testing/fixture-main.ts"),
+    join(packageDir, "src/testing", entry),
     "--bundle",
     "--platform=node",
     "--format=esm",
