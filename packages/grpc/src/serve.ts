@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
 import { type AutoMtlsCredentials, createAutoMtlsCredentials } from "./auto-mtls.js";
+import { type EventLoopWatchdog, eventLoopWatchdogMs, watchEventLoop } from "./event-loop-watchdog.js";
 import { negotiateProtocolVersion, parseGoPluginEnv } from "./go-plugin-env.js";
 import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
 import { appProtocolVersion, formatHandshake } from "./handshake.js";
@@ -29,6 +30,12 @@ export interface ServeOptions {
   pluginDir?: string;
   /** How often to check that the host (parent process) is still there, in ms. Default 1000. */
   watchIntervalMs?: number;
+  /**
+   * Log a warning (on stderr, from a worker thread) when a call keeps the event loop blocked this
+   * long, in ms, naming the calls in flight; 0 turns it off. Default 1000.
+   * `GFSDK_EVENT_LOOP_WATCHDOG_MS`, when set, wins.
+   */
+  eventLoopWatchdogMs?: number;
   /** The environment. Default `process.env`. */
   env?: Record<string, string | undefined>;
   /** Command-line arguments. Default `process.argv.slice(2)`. */
@@ -70,6 +77,7 @@ interface ServeContext {
   stderr: NodeJS.WritableStream;
   logger: Logger;
   intervalMs: number;
+  watchdog?: EventLoopWatchdog;
 }
 
 /**
@@ -95,6 +103,9 @@ export async function serve<J, S, I>(
     logger: options.logger ?? createLogger({ module: options.pluginId, write: (line) => stderr.write(line) }),
     intervalMs: options.watchIntervalMs ?? 1000,
   };
+  // A host that was killed leaves stderr a broken pipe: its logs are lost, but the plugin must
+  // still shut down by itself (see process-lifecycle.ts) instead of dying on an unhandled EPIPE.
+  stderr.on("error", () => {});
   const argv = options.argv ?? process.argv.slice(2);
   const flag = (name: string) => argv.includes(`-${name}`) || argv.includes(`--${name}`);
 
@@ -102,10 +113,16 @@ export async function serve<J, S, I>(
     ctx.stdout.write(`${options.version ?? "unknown"}\n`);
     return end(ctx, 0, "printed the version");
   }
-  if (flag("standalone")) return serveStandalone(plugin, ctx);
+  const watchdogMs = eventLoopWatchdogMs(options.eventLoopWatchdogMs, ctx.env);
+  const watched: { plugin: Plugin<J, S, I>; watchdog?: EventLoopWatchdog } =
+    watchdogMs === undefined
+      ? { plugin }
+      : watchEventLoop(plugin, { thresholdMs: watchdogMs, module: options.pluginId });
+  ctx.watchdog = watched.watchdog;
+  if (flag("standalone")) return serveStandalone(watched.plugin, ctx);
   const standalone = await findStandaloneServer(ctx);
   if (standalone) return runLocator(ctx, standalone);
-  return servePlugin(plugin, ctx);
+  return servePlugin(watched.plugin, ctx);
 }
 
 async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext): Promise<PluginServer> {
@@ -178,7 +195,16 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
 
 /** Prints the handshake line, then sends stdout to stderr; returns the undo of the latter. */
 function announce(ctx: ServeContext, handshake: string): () => void {
-  ctx.stdout.write(`${handshake}\n`);
+  // A host that closed our stdout cannot read the handshake: say so and exit 1, never crash on
+  // EPIPE. Nothing else goes to stdout afterwards, so later errors on it do not matter.
+  ctx.stdout.on("error", () => {});
+  ctx.stdout.write(`${handshake}\n`, (error) => {
+    if (!error) return;
+    ctx.stderr.write(
+      `plugin init error: cannot write the handshake to stdout, which the host closed: ${error.message}\n`,
+    );
+    ctx.exit(1);
+  });
   // Every call's context holds web Headers, whose first use loads Node's fetch implementation
   // (~45 ms). Load it now, after the handshake and before Grafana's first call.
   setImmediate(() => new Headers());
@@ -323,6 +349,7 @@ function supervise(ctx: ServeContext, server: GrpcServer, options: SuperviseOpti
   // Signals are handled from here on: a host's SIGINT right after the handshake is ignored.
   const restoreStdout = options.announce?.();
   const closed = server.closed.then(() => {
+    ctx.watchdog?.stop();
     stopLifecycle();
     cleanup();
     restoreStdout?.();

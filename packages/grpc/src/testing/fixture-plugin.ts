@@ -55,6 +55,39 @@ export function createFixturePlugin(events: FixtureEvents = createFixtureEvents(
         return [encoder.encode(`slept ${ms}`)];
       },
       big: (query) => [new Uint8Array(Number(query.model.bytes ?? 0)).fill(7)],
+      // Keeps the event loop busy for `ms` (default 2000): what the event loop watchdog reports.
+      block: (query) => {
+        const ms = Number(query.model.ms ?? 2000);
+        const end = performance.now() + ms;
+        while (performance.now() < end) {
+          // busy: nothing else runs in this process meanwhile
+        }
+        return [encoder.encode(`blocked ${ms}`)];
+      },
+      // Logs that it started, then runs until its signal aborts (the host cancelled or went away).
+      hold: async (query, context) => {
+        context.logger.info("fixture hold started", { refId: query.refId });
+        const { signal } = context;
+        await new Promise((resolve) => {
+          if (signal.aborted) resolve(undefined);
+          signal.addEventListener("abort", resolve, { once: true });
+        });
+        throw signal.reason;
+      },
+      // A real @gfsdk/dataframe frame of `rows` copies of one `rowBytes`-character string (default
+      // 1 MiB): past the encoders' limits it cannot be encoded. Loaded on demand, so the fixture
+      // does not load Arrow unless asked.
+      huge: async (query) => {
+        const { createFrame, stringField } = await import("@gfsdk/dataframe");
+        const value = "x".repeat(Number(query.model.rowBytes ?? 1024 * 1024));
+        const values = Array.from({ length: Number(query.model.rows ?? 1) }, () => value);
+        return [createFrame({ name: "huge", fields: [stringField("text", values)] })];
+      },
+      // Writes `text` with console.log, which goes to stdout before the handshake redirects it.
+      print: (query) => {
+        console.log(String(query.model.text ?? ""));
+        return [encoder.encode("printed")];
+      },
     },
     callResource: (request) => {
       const chunks = Number(new URL(request.url).searchParams.get("chunks") ?? "1");
