@@ -1,4 +1,5 @@
 import { rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
 import { type AutoMtlsCredentials, createAutoMtlsCredentials } from "./auto-mtls.js";
 import { type EventLoopWatchdog, eventLoopWatchdogMs, watchEventLoop } from "./event-loop-watchdog.js";
@@ -158,7 +159,7 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
     server = await createGrpcServer(plugin, {
       listen:
         network === "unix"
-          ? { network, path: await createUnixSocketPath(env.unixSocketDir), group: env.unixSocketGroup }
+          ? { network, path: await socketPathIn(env.unixSocketDir), group: env.unixSocketGroup }
           : { network, minPort: env.minPort, maxPort: env.maxPort },
       credentials: tls?.credentials,
       logger,
@@ -191,6 +192,17 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
     announce: () => announce(ctx, handshake),
     socket,
   });
+}
+
+/** A socket path in `dir` (default the OS temp dir); an unusable dir is named with where it came from. */
+async function socketPathIn(dir: string | undefined): Promise<string> {
+  try {
+    return await createUnixSocketPath(dir);
+  } catch (error) {
+    const where =
+      dir === undefined ? `${tmpdir()} (the OS temp dir, TMPDIR)` : `${dir} (PLUGIN_UNIX_SOCKET_DIR)`;
+    throw new Error(`cannot create the unix socket in ${where}: ${(error as Error).message}`);
+  }
 }
 
 /** Prints the handshake line, then sends stdout to stderr; returns the undo of the latter. */
