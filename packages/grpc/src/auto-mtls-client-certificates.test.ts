@@ -2,7 +2,7 @@
 // (PLUGIN_CLIENT_CERT) verifies and that is valid now: a stranger's, an expired or not yet valid
 // one, and none. go-plugin's server does the same (tls.RequireAndVerifyClientCert, ClientCAs =
 // the host's certificate).
-import { X509Certificate } from "node:crypto";
+import { type webcrypto, X509Certificate } from "node:crypto";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
@@ -19,7 +19,7 @@ const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
 interface Issued {
   certificatePem: string;
   privateKeyPem: string;
-  keys: CryptoKeyPair;
+  keys: webcrypto.CryptoKeyPair;
   certificate: import("@peculiar/x509").X509Certificate;
 }
 
