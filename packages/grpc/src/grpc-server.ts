@@ -1,4 +1,3 @@
-import { rm } from "node:fs/promises";
 import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { createLogger, createPluginServices, goplugin, health, type Logger, type Plugin } from "@gfsdk/core";
@@ -9,6 +8,7 @@ import { createGrpcServiceDefinition } from "./grpc-service-definition.js";
 import { createHealthService } from "./health-service.js";
 import { createPluginMetrics, type PluginMetrics } from "./plugin-metrics.js";
 import { createStdioService } from "./stdio-service.js";
+import { removeUnixSocket } from "./unix-socket-path.js";
 
 /** Largest request accepted by default, in bytes: 16 MiB, the Go SDK's default. */
 export const defaultMaxReceiveMessageSize = 16 * 1024 * 1024;
@@ -107,7 +107,7 @@ export async function createGrpcServer<J, S, I>(
   }
 
   const removeSocket = async () => {
-    if (options.listen.network === "unix") await rm(options.listen.path, { force: true });
+    if (options.listen.network === "unix") await removeUnixSocket(options.listen.path);
   };
   let bound: BoundAddress;
   try {

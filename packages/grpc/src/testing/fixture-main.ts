@@ -21,3 +21,5 @@ if (process.env.FIXTURE_REPORT_REFLECT) {
   const { getMetadata } = Reflect as unknown as { getMetadata?: unknown };
   process.stderr.write(`Reflect.getMetadata: ${typeof getMetadata}\n`);
 }
+// Ends the process right after serving, without closing the server: what cleanup survives that.
+if (process.env.FIXTURE_EXIT_CODE) process.exit(Number(process.env.FIXTURE_EXIT_CODE));
