@@ -32,5 +32,31 @@ export function encodeFrame(frame: FrameLike, format: FrameFormat, options?: Fra
   if (frame === null || typeof frame !== "object" || typeof frame.encode !== "function") {
     throw new TypeError("a frame must be a Frame (with an encode method) or a Uint8Array of encoded bytes");
   }
-  return frame.encode(format, options);
+  try {
+    return frame.encode(format, options);
+  } catch (error) {
+    throw tooLargeError(error, frame, format) ?? error;
+  }
+}
+
+// The RangeErrors of a frame too large to encode: V8's string limit (frame JSON is built as one
+// string), an allocation that failed, the Arrow Utf8 2 GiB limit.
+const tooLargeMessage =
+  /Invalid string length|Array buffer allocation failed|Invalid typed array length|exceeds 2 GiB/;
+
+/** A clear error for a frame too large to encode as `format`, or undefined for any other error. */
+function tooLargeError(error: unknown, frame: EncodableFrame, format: FrameFormat): Error | undefined {
+  if (!(error instanceof RangeError) || !tooLargeMessage.test(error.message)) return undefined;
+  const name = (frame as { name?: unknown }).name;
+  const which = typeof name === "string" && name !== "" ? `the frame "${name}"` : "a frame";
+  const hint =
+    format === "json"
+      ? "frame JSON is built as one string, and a JavaScript string holds at most 512 MiB; return Arrow or smaller frames"
+      : "return smaller frames, or split the rows across several";
+  return new RangeError(
+    `${which} is too large to encode as ${format === "json" ? "frame JSON" : "Arrow"} (${error.message}): ${hint}`,
+    {
+      cause: error,
+    },
+  );
 }

@@ -26,6 +26,8 @@ export function encodeUtf8Column(
     const s = strings[i];
     if (typeof s === "string") total += s.length;
   }
+  // Each character is at least one byte: past the limit already, fail before allocating 2 GiB.
+  if (total > MAX_BYTES) throw new RangeError("string column exceeds 2 GiB, the Arrow Utf8 limit");
   let cap = Math.min(total + 16, MAX_BYTES);
   let buf = new Uint8Array(cap);
   let pos = 0;
