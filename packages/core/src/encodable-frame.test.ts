@@ -21,13 +21,12 @@ describe("encodeFrame", () => {
 
   it("names a frame too large for frame JSON, with what to do instead", () => {
     const cause = new RangeError("Invalid string length");
-    const error = (() => {
-      try {
-        encodeFrame(throwing(cause, "logs"), "json");
-      } catch (e) {
-        return e as Error;
-      }
-    })();
+    let error: Error | undefined;
+    try {
+      encodeFrame(throwing(cause, "logs"), "json");
+    } catch (e) {
+      error = e as Error;
+    }
     expect(error).toBeInstanceOf(RangeError);
     expect(error?.message).toBe(
       'the frame "logs" is too large to encode as frame JSON (Invalid string length): frame JSON is built as one ' +
