@@ -6,14 +6,14 @@ import { describe, expect, it } from "vitest";
 import { createUnixSocketPath, privateSocketDir, removeUnixSocket } from "./unix-socket-path.js";
 
 describe("createUnixSocketPath", () => {
-  it("returns a fresh, not yet existing plugin.sock in a new owner-only directory plugin<random> of dir", async () => {
+  it("returns a fresh, not yet existing plugin<digits> in a new owner-only directory plugin<random> of dir", async () => {
     const dir = await mkdtemp(join(tmpdir(), "gfsdk-grpc-socket-"));
     try {
       const paths = await Promise.all(Array.from({ length: 20 }, () => createUnixSocketPath(dir)));
       expect(new Set(paths.map(dirname)).size).toBe(20);
       for (const path of paths) {
         expect(dirname(dirname(path))).toBe(dir);
-        expect(path).toMatch(/\/plugin[^/]{6}\/plugin\.sock$/);
+        expect(path).toMatch(/\/plugin[^/]{6}\/plugin\d+$/);
         expect(existsSync(path)).toBe(false);
         const stat = statSync(dirname(path));
         expect(stat.isDirectory()).toBe(true);

@@ -1,10 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { rmSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-
-/** The file name of the socket inside its private directory. */
-const socketName = "plugin.sock";
 
 /** The private directories made by {@link createUnixSocketPath} and not yet removed. */
 const privateDirs = new Set<string>();
@@ -21,8 +19,9 @@ function installExitHook(): void {
 }
 
 /**
- * A fresh path for the plugin's unix socket: `plugin.sock` in a new directory `plugin<random>`
- * made in `dir` (default: the OS temp dir; go-plugin's is `plugin<digits>` right in it). The
+ * A fresh path for the plugin's unix socket: `plugin<digits>`, named like go-plugin's, in a new
+ * directory `plugin<random>` made in `dir` (default: the OS temp dir; go-plugin's socket is right
+ * in it). The
  * directory is owner-only (0700, whatever the umask), so nobody else can reach the socket, take
  * its name first, or connect in the moment between bind and its chmod to 0600; the host only
  * reads the path from the handshake. {@link removeUnixSocket} removes both; so does the process's
@@ -33,7 +32,7 @@ export async function createUnixSocketPath(dir: string = tmpdir()): Promise<stri
   const privateDir = await mkdtemp(join(dir, "plugin"));
   privateDirs.add(privateDir);
   installExitHook();
-  return join(privateDir, socketName);
+  return join(privateDir, `plugin${randomBytes(6).readUIntBE(0, 6)}`);
 }
 
 /** The private directory of a socket path from {@link createUnixSocketPath}; undefined for any other path. */
