@@ -59,15 +59,25 @@ export type PluginContext<JsonData = JsonObject, SecureJsonData = Record<string,
 
 const decoder = new TextDecoder();
 
+/**
+ * `jsonData` as the object handlers are typed with: none or JSON `null` (Go's nil settings) is
+ * `{}`; anything else that is not a JSON object is a 400, as invalid JSON is.
+ */
 function parseJsonData(bytes: Uint8Array, what: string): JsonObject {
   if (bytes.length === 0) return {};
+  let parsed: unknown;
   try {
-    return JSON.parse(decoder.decode(bytes)) as JsonObject;
+    parsed = JSON.parse(decoder.decode(bytes));
   } catch (error) {
     throw new PluginError(`invalid jsonData in ${what} settings: ${(error as Error).message}`, {
       status: 400,
     });
   }
+  if (parsed === null) return {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw new PluginError(`invalid jsonData in ${what} settings: not a JSON object`, { status: 400 });
+  }
+  return parsed as JsonObject;
 }
 
 function hideSecrets<T extends object>(target: T, secrets: Record<string, string>): T {
