@@ -52,10 +52,24 @@ export function parseDataQuery(message: DataQueryMessage): DataQuery {
     maxDataPoints: Number(message.maxDataPoints),
     intervalMs: Number(message.intervalMS),
     timeRange: {
-      from: new Date(Number(message.timeRange?.fromEpochMS ?? 0n)),
-      to: new Date(Number(message.timeRange?.toEpochMS ?? 0n)),
+      from: epochDate(message.timeRange?.fromEpochMS ?? 0n, "fromEpochMS", message.refId),
+      to: epochDate(message.timeRange?.toEpochMS ?? 0n, "toEpochMS", message.refId),
     },
     model,
     json: message.json,
   };
+}
+
+/** Most milliseconds from the epoch a `Date` holds, either way. */
+const maxDateMs = 8_640_000_000_000_000n;
+
+/** A time of the range as a `Date`; one a `Date` cannot hold (Go's int64 can) is a 400 for that query, not an Invalid Date. */
+function epochDate(ms: bigint, name: string, refId: string): Date {
+  if (ms > maxDateMs || ms < -maxDateMs) {
+    throw new PluginError(
+      `invalid timeRange for refId "${refId}": ${name} ${ms} is outside the dates JavaScript holds (±${maxDateMs} ms)`,
+      { status: 400 },
+    );
+  }
+  return new Date(Number(ms));
 }
