@@ -1,4 +1,4 @@
-import { PluginError } from "@gfsdk/core";
+import { PluginError, type TimeRange } from "@gfsdk/core";
 
 /**
  * An integer field of a query model: `fallback` when absent, else an integer from `min` to `max`.
@@ -49,4 +49,27 @@ export function choiceField<const C extends string>(
     `${queryType}.${name} must be ${choices.map((c) => JSON.stringify(c)).join(" or ")}, got ${JSON.stringify(value)}`,
     { status: 400 },
   );
+}
+
+/** Most milliseconds from the epoch a frame's time field holds either way (int64 nanoseconds, years 1677 to 2262). */
+const maxFrameTimeMs = 9_223_372_036_854;
+
+/**
+ * The query's time range, when a generator can put times of it in a frame: a range past what a
+ * time field holds is that query's 400 `plugin` error naming `timeRange`, not a failure to encode.
+ */
+export function frameTimeRange(range: TimeRange, queryType: string): TimeRange {
+  for (const [end, date] of [
+    ["from", range.from],
+    ["to", range.to],
+  ] as const) {
+    const ms = date.getTime();
+    if (!(Math.abs(ms) <= maxFrameTimeMs)) {
+      throw new PluginError(
+        `${queryType}: timeRange.${end} ${date.toISOString()} is outside the times a data frame holds (years 1677 to 2262)`,
+        { status: 400 },
+      );
+    }
+  }
+  return range;
 }

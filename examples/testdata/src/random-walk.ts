@@ -21,11 +21,8 @@ export function randomWalkFrames(query: DataQuery<unknown>, options: RandomWalkO
   const { seriesCount } = options;
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
   const fromNs = BigInt(query.timeRange.from.getTime()) * nsPerMs;
-  const rangeNs =
-    BigInt(Math.max(0, query.timeRange.to.getTime() - query.timeRange.from.getTime())) * nsPerMs;
-  const wanted = query.maxDataPoints > 0 ? Math.min(query.maxDataPoints, 1_000_000) : 100;
-  // Strictly increasing times inside the range need at least 1 ns between points.
-  const points = Number(BigInt(wanted) > rangeNs + 1n ? rangeNs + 1n : BigInt(wanted));
+  const rangeNs = rangeNanos(query);
+  const points = randomWalkPoints(query);
   const stepNs = points > 1 ? rangeNs / BigInt(points - 1) : 0n;
   const times = new BigInt64Array(points);
   for (let i = 0; i < points; i++) times[i] = fromNs + BigInt(i) * stepNs;
@@ -52,6 +49,18 @@ export function randomWalkFrames(query: DataQuery<unknown>, options: RandomWalkO
     );
   }
   return frames;
+}
+
+function rangeNanos(query: DataQuery<unknown>): bigint {
+  return BigInt(Math.max(0, query.timeRange.to.getTime() - query.timeRange.from.getTime())) * nsPerMs;
+}
+
+/** The points of each random-walk series: `maxDataPoints` (100 when 0, at most 1,000,000), fewer when the range has fewer nanoseconds. */
+export function randomWalkPoints(query: DataQuery<unknown>): number {
+  const wanted = query.maxDataPoints > 0 ? Math.min(query.maxDataPoints, 1_000_000) : 100;
+  // Strictly increasing times inside the range need at least 1 ns between points.
+  const rangeNs = rangeNanos(query);
+  return Number(BigInt(wanted) > rangeNs + 1n ? rangeNs + 1n : BigInt(wanted));
 }
 
 /** One Live packet: a frame with one row of `time` and `value`. */

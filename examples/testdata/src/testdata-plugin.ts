@@ -8,10 +8,15 @@ import {
 } from "@gfsdk/core";
 import { abortableSleep } from "./abortable-sleep.js";
 import { allTypesFrame } from "./all-types-frame.js";
-import { choiceField, integerField, optionalIntegerField } from "./query-model.js";
-import { type RandomWalkOptions, randomWalkFrames, streamPacketFrame } from "./random-walk.js";
+import { choiceField, frameTimeRange, integerField, optionalIntegerField } from "./query-model.js";
+import {
+  type RandomWalkOptions,
+  randomWalkFrames,
+  randomWalkPoints,
+  streamPacketFrame,
+} from "./random-walk.js";
 import { callTestdataResource } from "./resources.js";
-import { rowsFrame } from "./rows-frame.js";
+import { maxRows, rowsFrame } from "./rows-frame.js";
 
 /** The plugin id of testdata, as in its plugin.json. */
 export const testdataPluginId = "gfsdk-testdata-datasource";
@@ -29,12 +34,20 @@ export interface RandomWalkModel {
   ms?: number;
 }
 
-/** The checked `seriesCount` and `seed` of a `random_walk` or `slow` query. */
+/** The checked `seriesCount` and `seed` of a `random_walk` or `slow` query, once its time range fits a frame. */
 function randomWalkOptions(query: DataQuery<RandomWalkModel>, queryType: string): RandomWalkOptions {
-  return {
-    seriesCount: integerField(query.model, "seriesCount", { queryType, min: 1, max: 1000, fallback: 1 }),
-    seed: optionalIntegerField(query.model, "seed", queryType),
-  };
+  frameTimeRange(query.timeRange, queryType);
+  const seriesCount = integerField(query.model, "seriesCount", { queryType, min: 1, max: 1000, fallback: 1 });
+  // As many values as the largest rows frame, at most: 1,000 series of 1,000,000 points would take 16 GB.
+  const points = randomWalkPoints(query);
+  if (seriesCount * points > maxRows) {
+    throw new PluginError(
+      `${queryType}: seriesCount ${seriesCount} × ${points} points (maxDataPoints) is more than ` +
+        `${maxRows.toLocaleString("en-US")} values; ask for fewer series or points`,
+      { status: 400 },
+    );
+  }
+  return { seriesCount, seed: optionalIntegerField(query.model, "seed", queryType) };
 }
 
 /**
@@ -65,7 +78,7 @@ export const testdataPlugin = definePlugin<TestdataJsonData>({
     rows: (query: DataQuery<{ rows?: number }>) => [
       rowsFrame(
         integerField(query.model, "rows", { queryType: "rows", min: 0, max: 10_000_000, fallback: 0 }),
-        query.timeRange,
+        frameTimeRange(query.timeRange, "rows"),
       ),
     ],
     error(query: DataQuery<{ source?: string; status?: number; message?: string }>) {
