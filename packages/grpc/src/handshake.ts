@@ -21,7 +21,8 @@ export interface HandshakeOptions {
 export function formatHandshake(options: HandshakeOptions): string {
   for (const value of [options.address, options.serverCert ?? ""]) {
     // The host splits the line on "|" and reads one line only.
-    if (/[|\r\n]/.test(value)) throw new Error(`a handshake field cannot contain "|" or a newline: ${value}`);
+    if (/[|\r\n]/.test(value))
+      throw new Error(`a handshake field cannot contain "|" or a newline: ${JSON.stringify(value)}`);
   }
   return [
     coreProtocolVersion,
