@@ -2,7 +2,7 @@ import { type Client, Metadata, type ServiceError, type StatusObject } from "@gr
 
 /** How a call with raw request bytes ended. */
 export interface RawCallOutcome {
-  /** The gRPC status code; 0 is OK. */
+  /** The gRPC status code; 0 is OK, -1 no status at all (a hang). */
   code: number;
   details: string;
   metadata: Metadata;
@@ -14,10 +14,13 @@ export interface RawCallOutcome {
 
 const identity = (bytes: Buffer) => bytes;
 
+/** How long after its deadline a call without a status counts as hung. */
+const hangGraceMs = 5_000;
+
 /**
  * Calls `path` with `request` as the request message's bytes exactly (no protobuf encoding), as a
- * unary or server-streaming call, within `deadlineMs`. With `stopAfterFirst`, a stream is cancelled
- * once its first message arrives.
+ * unary or server-streaming call, within `deadlineMs` (code -1 when no status came 5 s after it).
+ * With `stopAfterFirst`, a stream is cancelled once its first message arrives.
  */
 export function rawGrpcCall(
   client: Client,
@@ -27,9 +30,29 @@ export function rawGrpcCall(
 ): Promise<RawCallOutcome> {
   const bytes = Buffer.from(request.buffer, request.byteOffset, request.byteLength);
   const deadline = Date.now() + options.deadlineMs;
-  return new Promise((resolve) => {
+  return new Promise<RawCallOutcome>((resolveOutcome) => {
+    const outcome = (
+      code: number,
+      details: string,
+      metadata: Metadata,
+      messages: Buffer[],
+      cancelledAfterFirst = false,
+    ) => ({ code, details, metadata, messages, cancelledAfterFirst }) satisfies RawCallOutcome;
+    let settled = false;
+    let cancel = () => {};
+    // grpc-js ends every call with a status by its deadline; one that does not is a hang to report.
+    const timer = setTimeout(() => {
+      cancel();
+      resolve(outcome(-1, `no status ${hangGraceMs} ms after the deadline`, new Metadata(), []));
+    }, options.deadlineMs + hangGraceMs);
+    const resolve = (result: RawCallOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolveOutcome(result);
+    };
     if (!options.streaming) {
-      client.makeUnaryRequest(
+      const call = client.makeUnaryRequest(
         path,
         identity,
         identity,
@@ -39,22 +62,11 @@ export function rawGrpcCall(
         (error: ServiceError | null, value?: Buffer) =>
           resolve(
             error
-              ? {
-                  code: error.code,
-                  details: error.details,
-                  metadata: error.metadata,
-                  messages: [],
-                  cancelledAfterFirst: false,
-                }
-              : {
-                  code: 0,
-                  details: "",
-                  metadata: new Metadata(),
-                  messages: value ? [value] : [],
-                  cancelledAfterFirst: false,
-                },
+              ? outcome(error.code, error.details, error.metadata, [])
+              : outcome(0, "", new Metadata(), value ? [value] : []),
           ),
       );
+      cancel = () => call.cancel();
       return;
     }
     const messages: Buffer[] = [];
@@ -62,6 +74,7 @@ export function rawGrpcCall(
     const call = client.makeServerStreamRequest(path, identity, identity, bytes, new Metadata(), {
       deadline,
     });
+    cancel = () => call.cancel();
     call.on("data", (message: Buffer) => {
       messages.push(message);
       if (options.stopAfterFirst && !cancelledAfterFirst) {
@@ -72,13 +85,7 @@ export function rawGrpcCall(
     // grpc-js emits "error" for a non-OK status too; "status" always comes, last.
     call.on("error", () => {});
     call.on("status", (status: StatusObject) =>
-      resolve({
-        code: status.code,
-        details: status.details,
-        metadata: status.metadata,
-        messages,
-        cancelledAfterFirst,
-      }),
+      resolve(outcome(status.code, status.details, status.metadata, messages, cancelledAfterFirst)),
     );
   });
 }
