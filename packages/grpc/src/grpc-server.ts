@@ -54,6 +54,23 @@ export interface GrpcServer extends BoundAddress {
   closed: Promise<void>;
 }
 
+/**
+ * Node's HTTP/2 server ends a connection whose peer resets more than 33 streams a second once a
+ * burst of 1000 is spent (nghttp2's rapid-reset guard), failing every call in flight on it with
+ * RST_STREAM INTERNAL_ERROR. Grafana resets a stream for every call it cancels and every live
+ * stream it closes, so a busy Grafana trips it (the soak test does in seconds). The one peer is
+ * the plugin's own host on loopback or a unix socket, and the Go SDK's server has no such limit,
+ * so it is lifted. grpc-js passes no such option to `http2.createServer`: it is added to the
+ * options grpc-js gives it, before the server binds.
+ */
+function allowStreamResets(server: Server): void {
+  const http2Options = (server as unknown as { commonServerOptions?: Record<string, unknown> })
+    .commonServerOptions;
+  if (!http2Options) return;
+  http2Options.streamResetBurst = 1_000_000_000;
+  http2Options.streamResetRate = 1_000_000_000;
+}
+
 // Instance disposal is the plugin's code; do not let it hold up an exit Grafana is waiting for.
 const disposeTimeoutMs = 250;
 
@@ -85,6 +102,7 @@ export async function createGrpcServer<J, S, I>(
     "grpc.max_receive_message_length": options.maxReceiveMessageSize ?? defaultMaxReceiveMessageSize,
     "grpc.max_send_message_length": -1,
   });
+  allowStreamResets(server);
 
   let shutdown: () => Promise<void> = async () => {};
   const entries: { service: DescService; impl: ServiceImpl<DescService> }[] = [
