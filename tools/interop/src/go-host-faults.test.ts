@@ -1,12 +1,9 @@
 // Faults that need a host (docs/faults.md), with the Go host built like Grafana's plugin manager:
 // the host SIGKILLed mid-stream and mid-query, and the plugin SIGKILLed and restarted.
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testdataExecutable } from "./go-host-run.js";
-import { interopDir, runCommand } from "./go-tool.js";
+import { buildGoCommand, runCommand } from "./go-tool.js";
 
 interface HostKilledReport {
   call: string;
@@ -35,8 +32,7 @@ beforeAll(async () => {
   if (!existsSync(testdataExecutable)) {
     throw new Error(`${testdataExecutable} is missing: run \`npm run build\` first (npm test does)`);
   }
-  faults = join(interopDir, "bin", "faults");
-  await promisify(execFile)("go", ["build", "-o", faults, "./cmd/faults"], { cwd: interopDir });
+  faults = await buildGoCommand("faults");
 }, 600_000);
 
 async function runFaults<R>(args: string[]): Promise<FaultsOutput<R>> {

@@ -17,7 +17,7 @@ export const repoRoot = resolve(interopDir, "../..");
  * toolchain is an error, never a skip: these tests are the proof against the real peer.
  */
 export async function buildGoCommand(
-  name: "frames" | "host" | "refplugin" | "smoke",
+  name: "faults" | "frames" | "host" | "refplugin" | "smoke" | "soak",
   output: string = name,
 ): Promise<string> {
   const out = join(interopDir, "bin", output);

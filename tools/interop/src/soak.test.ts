@@ -1,14 +1,10 @@
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { copyFile, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { testdataExecutable } from "./go-host-run.js";
-import { interopDir, runCommand } from "./go-tool.js";
-
-const run = promisify(execFile);
+import { buildGoCommand, runCommand } from "./go-tool.js";
 
 interface RPCStats {
   calls: number;
@@ -65,8 +61,7 @@ describe("the testdata executable under a 30-second soak through the Go host", (
     if (!existsSync(testdataExecutable)) {
       throw new Error(`${testdataExecutable} is missing: run \`npm run build\` first (npm test does)`);
     }
-    const soak = join(interopDir, "bin", "soak");
-    await run("go", ["build", "-o", soak, "./cmd/soak"], { cwd: interopDir, maxBuffer: 16 * 1024 * 1024 });
+    const soak = await buildGoCommand("soak");
     // Installed as Grafana installs it, and run with no environment.
     const installed = await mkdtemp(join(tmpdir(), "gfsdk-soak-"));
     try {
