@@ -254,6 +254,25 @@ describe("createPluginServices", () => {
     expect(lines.join("")).toContain("calling with [redacted]");
   });
 
+  it("masks secrets in the error and health texts a handler returns, not only in thrown errors", async () => {
+    const { client } = clientFor(
+      definePlugin({
+        checkHealth: ({ pluginContext }) => ({
+          status: CheckHealthResponse_HealthStatus.ERROR,
+          message: `login refused for key ${pluginContext.dataSourceInstanceSettings!.decryptedSecureJsonData.apiKey}`,
+        }),
+        queryData: (_query, { pluginContext }) => ({
+          error: `bad key ${pluginContext.dataSourceInstanceSettings!.decryptedSecureJsonData.apiKey}`,
+        }),
+      }),
+    );
+    const pluginContext = context({}, 1n, { apiKey: "returned-secret-key" });
+    const health = await client.diagnostics.checkHealth({ pluginContext });
+    expect(health.message).toBe("login refused for key [redacted]");
+    const res = await client.data.queryData({ pluginContext, queries: [q("A", "{}")] });
+    expect(res.responses.A!.error).toBe("bad key [redacted]");
+  });
+
   it("builds one instance per settings version and disposes the old one once idle", async () => {
     const created: string[] = [];
     const disposed: string[] = [];

@@ -205,7 +205,8 @@ export function createPluginServices<J, S, I>(
       const frameFormat: FrameFormat = format === DataFrameFormat.JSON ? "json" : "arrow";
       return {
         frames: (result.frames ?? []).map((f) => encodeFrame(f, frameFormat, { refId: message.refId })),
-        error: result.error ?? "",
+        // Masked like thrown errors: a handler may put a secret in the text it returns.
+        error: result.error ? errorMessage(result.error) : "",
         status: checkedHttpStatus(result.status ?? (result.error ? 500 : 200), "the query handler's status"),
         errorSource: result.error ? (result.errorSource ?? "plugin") : "",
         format,
@@ -226,7 +227,7 @@ export function createPluginServices<J, S, I>(
             const result = await h(ctx);
             return {
               status: result.status,
-              message: result.message ?? "",
+              message: result.message ? errorMessage(result.message) : "",
               jsonDetails:
                 result.jsonDetails === undefined
                   ? emptyBytes
@@ -335,7 +336,20 @@ export function createPluginServices<J, S, I>(
         const h = handlers.callResource ?? unimplemented("CallResource");
         const queue = new AsyncQueue<MessageInitShape<typeof CallResourceResponseSchema>>();
         const run = withContext("callResource", req.pluginContext, {}, hctx, async (ctx) => {
-          const request = toWebRequest(req, ctx.signal);
+          let request: Request;
+          try {
+            request = toWebRequest(req, ctx.signal);
+          } catch (error) {
+            // A path or header Grafana should not have sent is the caller's 400, as Go's url.Parse
+            // makes it, answered in band so the host sees a status and not a failed call.
+            if (!(error instanceof PluginError) || error.status !== 400) throw error;
+            await queue.push({
+              code: 400,
+              headers: { "content-type": { values: ["text/plain; charset=utf-8"] } },
+              body: encoder.encode(errorMessage(error)),
+            });
+            return;
+          }
           const response = await h(request, { ...ctx, path: req.path, url: req.url });
           if (!(response instanceof Response)) {
             throw new PluginError("the resource handler must return a web Response");
