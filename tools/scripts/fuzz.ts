@@ -1,6 +1,6 @@
 // The long fuzz run: every property of packages/conformance/src/fuzz with GFSDK_FUZZ_RUNS inputs
 // each (serve() with a tenth of them), in one vitest process, then a table of each property's
-// inputs and time for docs/fuzzing.md.
+// inputs and time for RELIABILITY.md (Fuzzing).
 //
 //   node tools/scripts/fuzz.ts --runs 20000 [--file grpc-requests]
 //

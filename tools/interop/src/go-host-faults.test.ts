@@ -1,4 +1,4 @@
-// Faults that need a host (docs/faults.md), with the Go host built like Grafana's plugin manager:
+// Faults that need a host (RELIABILITY.md (Faults)), with the Go host built like Grafana's plugin manager:
 // the host SIGKILLed mid-stream and mid-query, and the plugin SIGKILLed and restarted.
 import { existsSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 // Command faults drives a plugin executable through the faults of
-// docs/faults.md that need a host: the host SIGKILLed mid-call, and the
+// RELIABILITY.md (Faults) that need a host: the host SIGKILLed mid-call, and the
 // plugin SIGKILLed and restarted by the host. It prints one JSON report.
 //
 //	faults host-killed --plugin PATH --call stream|query [--runs N] [--timeout 20s]

@@ -13,7 +13,7 @@ import (
 	"google.golang.org/grpc"
 )
 
-// The host side of the fault cases in docs/faults.md: what Grafana's plugin
+// The host side of the fault cases in RELIABILITY.md (Faults): what Grafana's plugin
 // manager does when the plugin or the host itself goes away abruptly.
 
 // HoldCall starts a call that stays in flight until the host goes away:
