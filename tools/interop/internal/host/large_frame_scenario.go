@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 )
 
@@ -26,23 +25,11 @@ func scRowsTenMillion(ctx context.Context, h *Harness) error {
 	if err := expectOK(res, req.Format); err != nil {
 		return err
 	}
-	if len(frames) != 1 {
-		return fmt.Errorf("%d frames, want 1", len(frames))
-	}
-	f := frames[0]
-	for _, name := range []string{"time", "value", "label"} {
-		fld := fieldByName(f, name)
-		if fld == nil {
-			return fmt.Errorf("no %s field (fields: %v)", name, fieldNames(f))
-		}
-		if fld.Len() != tenMillion {
-			return fmt.Errorf("%s field has %d rows, want %d", name, fld.Len(), tenMillion)
-		}
+	f, err := rowsFrame(frames, tenMillion)
+	if err != nil {
+		return err
 	}
 	times := fieldByName(f, "time")
-	if times.Type() != data.FieldTypeTime {
-		return fmt.Errorf("time field type %s", times.Type().ItemTypeString())
-	}
 	first, last := times.At(0).(time.Time), times.At(tenMillion-1).(time.Time)
 	if last.Before(first) {
 		return fmt.Errorf("times run backwards across record batches: first %s, last %s", first, last)

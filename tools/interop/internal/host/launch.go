@@ -146,13 +146,19 @@ type LaunchOptions struct {
 	// with its pluginsSkipHostEnvVars feature toggle: the plugin then gets
 	// only Grafana's env and go-plugin's own variables, not the host's.
 	SkipHostEnv bool
+	// Env is added to Grafana's environment of the plugin process.
+	Env []string
+	// Stderr, when set, receives the plugin's raw stderr instead of
+	// Session.Stderr (which then stays empty), for runs too long to keep
+	// every line.
+	Stderr io.Writer
 }
 
 // NewClientConfig returns the go-plugin client configuration Grafana uses
 // for a backend plugin executable in process mode, plus opts.
 func NewClientConfig(path string, logger hclog.Logger, stderr io.Writer, opts LaunchOptions) *goplugin.ClientConfig {
 	cmd := exec.Command(path) // #nosec G204 -- the plugin under test
-	cmd.Env = append([]string(nil), GrafanaEnv...)
+	cmd.Env = append(append([]string(nil), GrafanaEnv...), opts.Env...)
 	return &goplugin.ClientConfig{
 		Cmd:              cmd,
 		HandshakeConfig:  Handshake,
@@ -184,7 +190,11 @@ func NewLogger(w io.Writer) hclog.Logger {
 // connection to become READY.
 func Launch(path string, logger hclog.Logger, timeout time.Duration, opts LaunchOptions) (*Session, error) {
 	s := &Session{Stderr: &LineCollector{}}
-	cfg := NewClientConfig(path, logger, s.Stderr, opts)
+	var stderr io.Writer = s.Stderr
+	if opts.Stderr != nil {
+		stderr = opts.Stderr
+	}
+	cfg := NewClientConfig(path, logger, stderr, opts)
 	s.Cmd = cfg.Cmd
 	start := time.Now()
 	s.Client = goplugin.NewClient(cfg)

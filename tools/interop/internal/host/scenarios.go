@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
 	"github.com/grafana/grafana-plugin-sdk-go/data"
 	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 	"github.com/hashicorp/go-hclog"
@@ -803,24 +804,31 @@ func scRows(ctx context.Context, h *Harness) error {
 	if err := expectOK(res, req.Format); err != nil {
 		return err
 	}
+	_, err = rowsFrame(frames, 1000)
+	return err
+}
+
+// rowsFrame checks that frames are the one frame of a rows query: time,
+// value and label fields of the contract's types, each of n rows.
+func rowsFrame(frames []*data.Frame, n int) (*data.Frame, error) {
 	if len(frames) != 1 {
-		return fmt.Errorf("%d frames, want 1", len(frames))
+		return nil, fmt.Errorf("%d frames, want 1", len(frames))
 	}
 	f := frames[0]
 	want := map[string]data.FieldType{"time": data.FieldTypeTime, "value": data.FieldTypeFloat64, "label": data.FieldTypeString}
 	for name, ft := range want {
 		fld := fieldByName(f, name)
 		if fld == nil {
-			return fmt.Errorf("no %s field (fields: %v)", name, fieldNames(f))
+			return nil, fmt.Errorf("no %s field (fields: %v)", name, fieldNames(f))
 		}
 		if fld.Type() != ft {
-			return fmt.Errorf("%s field type %s, want %s", name, fld.Type().ItemTypeString(), ft.ItemTypeString())
+			return nil, fmt.Errorf("%s field type %s, want %s", name, fld.Type().ItemTypeString(), ft.ItemTypeString())
 		}
-		if fld.Len() != 1000 {
-			return fmt.Errorf("%s field has %d rows, want 1000", name, fld.Len())
+		if fld.Len() != n {
+			return nil, fmt.Errorf("%s field has %d rows, want %d", name, fld.Len(), n)
 		}
 	}
-	return nil
+	return f, nil
 }
 
 func scError(source string, code int, message string) func(context.Context, *Harness) error {
@@ -1000,7 +1008,13 @@ func scConcurrent(ctx context.Context, h *Harness) error {
 // ---------------------------------------------------------------- resources
 
 func callResource(ctx context.Context, s *Session, req *pluginv2.CallResourceRequest) ([]*pluginv2.CallResourceResponse, error) {
-	stream, err := s.Resource.CallResource(ctx, req)
+	return CallResource(ctx, s.Resource, req)
+}
+
+// CallResource makes one CallResource call and reads every message of its
+// answer; an answer of no message is an error.
+func CallResource(ctx context.Context, client grpcplugin.ResourceClient, req *pluginv2.CallResourceRequest) ([]*pluginv2.CallResourceResponse, error) {
+	stream, err := client.CallResource(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package soak
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,13 +16,12 @@ import (
 	"github.com/hashicorp/go-hclog"
 	goplugin "github.com/hashicorp/go-plugin"
 	"google.golang.org/grpc"
-	"google.golang.org/grpc/connectivity"
 
 	"github.com/gfsdk/gfsdk/tools/interop/internal/host"
 )
 
-// session is a launched plugin with Grafana's client stubs. It is
-// host.Launch without keeping every stderr line: a soak makes millions.
+// session is a launched plugin with Grafana's client stubs, from host.Launch
+// with stderr counted instead of kept: a soak makes millions of lines.
 type session struct {
 	client      *goplugin.Client
 	conn        *grpc.ClientConn
@@ -38,79 +36,32 @@ type session struct {
 	cmd         *exec.Cmd
 }
 
-// launch starts the plugin with host's go-plugin ClientConfig (Grafana's)
-// and no host environment, as Grafana with pluginsSkipHostEnvVars.
+// launch starts the plugin with host.Launch (Grafana's go-plugin
+// ClientConfig) and no host environment, as Grafana with
+// pluginsSkipHostEnvVars; stderr is counted by logStats, not kept.
 func launch(path string, logger hclog.Logger, timeout time.Duration, raw io.Writer, env []string) (*session, error) {
-	s := &session{log: &logStats{raw: raw}}
-	cfg := host.NewClientConfig(path, logger, s.log, host.LaunchOptions{SkipHostEnv: true})
-	cfg.Cmd.Env = append(cfg.Cmd.Env, env...)
-	s.cmd = cfg.Cmd
-	s.client = goplugin.NewClient(cfg)
-	type result struct {
-		rpc goplugin.ClientProtocol
-		err error
-	}
-	done := make(chan result, 1)
-	go func() {
-		rpc, err := s.client.Client()
-		done <- result{rpc, err}
-	}()
-	var res result
-	select {
-	case res = <-done:
-	case <-time.After(timeout):
-		s.client.Kill()
-		return nil, fmt.Errorf("no handshake within %s", timeout)
-	}
-	if res.err != nil {
-		s.client.Kill()
-		return nil, fmt.Errorf("go-plugin client: %w", res.err)
-	}
-	gc, ok := res.rpc.(*goplugin.GRPCClient)
-	if !ok {
-		s.client.Kill()
-		return nil, fmt.Errorf("unexpected client protocol %T", res.rpc)
-	}
-	s.conn = gc.Conn
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	s.conn.Connect()
-	for st := s.conn.GetState(); st != connectivity.Ready; st = s.conn.GetState() {
-		if st == connectivity.Shutdown || !s.conn.WaitForStateChange(ctx, st) {
-			s.client.Kill()
-			return nil, fmt.Errorf("gRPC connection %s", st)
-		}
-	}
-	if rc := s.client.ReattachConfig(); rc != nil {
-		s.pid = rc.Pid
-	}
-	if s.pid <= 0 {
-		s.client.Kill()
-		return nil, errors.New("no plugin pid in go-plugin's ReattachConfig")
-	}
-	var err error
-	dispense := func(name string, into func(interface{}) bool) {
-		if err != nil {
-			return
-		}
-		raw, e := res.rpc.Dispense(name)
-		if e != nil {
-			err = fmt.Errorf("dispense %s: %w", name, e)
-		} else if !into(raw) {
-			err = fmt.Errorf("dispense %s: unexpected %T", name, raw)
-		}
-	}
-	dispense("diagnostics", func(r interface{}) (ok bool) { s.diagnostics, ok = r.(grpcplugin.DiagnosticsClient); return })
-	dispense("resource", func(r interface{}) (ok bool) { s.resource, ok = r.(grpcplugin.ResourceClient); return })
-	dispense("data", func(r interface{}) (ok bool) { s.data, ok = r.(grpcplugin.DataClient); return })
-	dispense("stream", func(r interface{}) (ok bool) { s.stream, ok = r.(grpcplugin.StreamClient); return })
-	dispense("admission", func(r interface{}) (ok bool) { s.admission, ok = r.(grpcplugin.AdmissionClient); return })
-	dispense("conversion", func(r interface{}) (ok bool) { s.conversion, ok = r.(grpcplugin.ConversionClient); return })
+	log := &logStats{raw: raw}
+	hs, err := host.Launch(path, logger, timeout, host.LaunchOptions{SkipHostEnv: true, Env: env, Stderr: log})
 	if err != nil {
-		s.client.Kill()
 		return nil, err
 	}
-	return s, nil
+	if hs.Pid <= 0 {
+		hs.Client.Kill()
+		return nil, errors.New("no plugin pid in go-plugin's ReattachConfig")
+	}
+	return &session{
+		client:      hs.Client,
+		conn:        hs.Conn,
+		pid:         hs.Pid,
+		diagnostics: hs.Diagnostics,
+		resource:    hs.Resource,
+		data:        hs.Data,
+		stream:      hs.Stream,
+		admission:   hs.Admission,
+		conversion:  hs.Conversion,
+		log:         log,
+		cmd:         hs.Cmd,
+	}, nil
 }
 
 // stop ends the plugin like Grafana (go-plugin Kill: Shutdown, then SIGKILL

@@ -531,15 +531,8 @@ func opChunkedCancelled(ctx context.Context, d *driver, r *rand.Rand) result {
 		}
 	}
 	cancel()
-	for {
-		_, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return ok() // it had already sent everything
-		}
-		if err != nil {
-			return cancelledBy(err, cctx, safety)
-		}
-	}
+	// It may have sent everything before the cancel arrived.
+	return drainCancelled(func() error { _, err := stream.Recv(); return err }, cctx, safety, ok())
 }
 
 // ---------------------------------------------------------------- CallResource
@@ -566,25 +559,7 @@ func resourceRequest(d *driver, r *rand.Rand, method, path, rawQuery string, bod
 func (d *driver) callResource(ctx context.Context, req *pluginv2.CallResourceRequest) ([]*pluginv2.CallResourceResponse, error) {
 	cctx, cancel := context.WithTimeout(ctx, d.callTimeout)
 	defer cancel()
-	stream, err := d.s.resource.CallResource(cctx, req)
-	if err != nil {
-		return nil, err
-	}
-	var msgs []*pluginv2.CallResourceResponse
-	for {
-		m, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, m)
-	}
-	if len(msgs) == 0 {
-		return nil, errors.New("no messages")
-	}
-	return msgs, nil
+	return host.CallResource(cctx, d.s.resource, req)
 }
 
 func opEcho(ctx context.Context, d *driver, r *rand.Rand) result {
@@ -658,15 +633,7 @@ func opResourceStreamCancelled(ctx context.Context, d *driver, r *rand.Rand) res
 		return bad("first message status %d, want 200", m.Code)
 	}
 	cancel()
-	for {
-		_, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			return ok()
-		}
-		if err != nil {
-			return cancelledBy(err, cctx, safety)
-		}
-	}
+	return drainCancelled(func() error { _, err := stream.Recv(); return err }, cctx, safety, ok())
 }
 
 func opResourceNotFound(ctx context.Context, d *driver, r *rand.Rand) result {
@@ -777,12 +744,20 @@ func opRunStream(ctx context.Context, d *driver, r *rand.Rand) result {
 		}
 	}
 	cancel()
+	return drainCancelled(func() error { _, err := stream.Recv(); return err }, cctx, safety,
+		bad("the stream ended by itself instead of running until cancelled"))
+}
+
+// drainCancelled reads a stream whose context cctx was just cancelled until
+// it ends: an end without error is atEOF, any other end is classified by
+// cancelledBy.
+func drainCancelled(recv func() error, cctx, safety context.Context, atEOF result) result {
 	for {
-		_, err := stream.Recv()
+		err := recv()
+		if errors.Is(err, io.EOF) {
+			return atEOF
+		}
 		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return bad("the stream ended by itself instead of running until cancelled")
-			}
 			return cancelledBy(err, cctx, safety)
 		}
 	}
