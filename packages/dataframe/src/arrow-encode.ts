@@ -91,7 +91,7 @@ export function frameToArrow(frame: Frame, options: ArrowEncodeOptions = {}): Ui
     (field, index) => new ArrowField(`${index}`, field.type, field.nullable),
   );
   const limit = options.maxRecordBatchBytes ?? maxRecordBatchBodyBytes;
-  const batches = recordBatchRanges(frame.fields, columns, length, limit).map(([start, rows]) => {
+  const batches = recordBatchRanges(columns, length, limit).map(([start, rows]) => {
     const children = columns.map((column) => columnData(column, start, rows));
     const batch = new RecordBatch(
       new Schema(placeholders),
@@ -129,7 +129,6 @@ function columnBodyBytes(column: Column, start: number, rows: number): number {
  * bytes (by {@link columnBodyBytes}, an upper bound, so no batch passes the limit).
  */
 function recordBatchRanges(
-  fields: readonly Field[],
   columns: readonly Column[],
   length: number,
   limit: number,
@@ -154,7 +153,7 @@ function recordBatchRanges(
       const sizes = columns.map((column) => columnBodyBytes(column, start, 1));
       const largest = sizes.indexOf(Math.max(...sizes));
       throw new FieldError(
-        fields[largest]?.name ?? "",
+        columns[largest]!.field.name,
         `row ${start} needs ${bytesOf(start, 1)} bytes, more than the ${limit} bytes of one Arrow record batch`,
         { row: start, fieldIndex: largest },
       );
