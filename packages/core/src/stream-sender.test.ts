@@ -11,8 +11,8 @@ function frame(schema: Record<string, unknown>, values: unknown[]): EncodableFra
       if (format !== "json") throw new Error("json only");
       const include = options?.include ?? "all";
       const parts: Record<string, unknown> = {};
-      if (include !== "data") parts["schema"] = schema;
-      if (include !== "schema") parts["data"] = { values };
+      if (include !== "data") parts.schema = schema;
+      if (include !== "schema") parts.data = { values };
       return new TextEncoder().encode(JSON.stringify(parts));
     },
   };
