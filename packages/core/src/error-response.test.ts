@@ -28,6 +28,13 @@ describe("errorResponse", () => {
     expect(errorResponse(new PluginError("odd", { status: 404.5 })).status).toBe(500);
   });
 
+  it("answers an error thrown after the call's deadline passed as a 504", () => {
+    const controller = new AbortController();
+    controller.abort(new DOMException("deadline exceeded", "TimeoutError"));
+    expect(errorResponse(new Error("aborted"), controller.signal).status).toBe(504);
+    expect(errorResponse(new Error("aborted"), new AbortController().signal).status).toBe(500);
+  });
+
   it("gives no error source to a Response it did not make", () => {
     expect(responseErrorSource(Response.json({ message: "x" }, { status: 500 }))).toBeUndefined();
   });

@@ -52,6 +52,26 @@ describe("ResourceRoutes", () => {
     });
   });
 
+  it("infers params next to other inferred types, as in definePlugin's options", () => {
+    /** Stands for definePlugin: the instance type inferred from createInstance, routes beside it. */
+    function definePluginLike<I, R>(options: {
+      createInstance: () => I;
+      routes: ResourceRoutes<{ instance: I }, R>;
+    }): typeof options {
+      return options;
+    }
+    definePluginLike({
+      createInstance: () => ({ tables: () => ["a"] }),
+      routes: {
+        "GET /tables/:name": (_request, ctx) => {
+          expectTypeOf(ctx.instance.tables()).toEqualTypeOf<string[]>();
+          expectTypeOf(ctx.params).toEqualTypeOf<{ name: string }>();
+          return Response.json(ctx.instance.tables());
+        },
+      },
+    });
+  });
+
   it("refuses a key that is no route key", () => {
     defineRoutes({
       // @ts-expect-error lower-case method
@@ -165,6 +185,20 @@ describe("createResourceRouter", () => {
     expect(bug.status).toBe(500);
     expect(await bug.json()).toEqual({ message: "x is undefined" });
     expect(responseErrorSource(bug)).toBe("plugin");
+  });
+
+  it("answers an error thrown after the call's deadline with a 504, using ctx.signal", async () => {
+    const controller = new AbortController();
+    const routes: ResourceRoutes<{ signal: AbortSignal }, { "GET /slow": unknown }> = {
+      "GET /slow": (_r, c) => {
+        controller.abort(new DOMException("deadline exceeded", "TimeoutError"));
+        c.signal.throwIfAborted();
+        return new Response("never");
+      },
+    };
+    const timed = createResourceRouter(routes);
+    const res = await timed(req("GET", "/slow"), { signal: controller.signal });
+    expect(res.status).toBe(504);
   });
 
   it("answers a handler's value that is no Response with a 500 naming the route", async () => {

@@ -249,7 +249,8 @@ function withoutBody(response: Response): Response {
  *   methods (HEAD added where GET is), as Go's `http.ServeMux` answers.
  * - No route for the path: 404. Both have a JSON body `{ "message": … }`, and both go to
  *   `options.fallback` instead when there is one.
- * - A handler's thrown error, or a value that is not a `Response`, is answered by `errorResponse`.
+ * - A handler's thrown error, or a value that is not a `Response`, is answered by `errorResponse`
+ *   (with `ctx.signal` when the context has one).
  * A route key that is not `"METHOD /pattern"`, names another method, or whose pattern `URLPattern`
  * refuses, throws a TypeError naming it here, when the router is created. Needs `URLPattern`
  * (a global since Node 23.8; on an older Node this throws a TypeError saying so).
@@ -274,6 +275,7 @@ export function createResourceRouter<Ctx, R>(
 
   const answer = async (
     what: string,
+    signal: AbortSignal | undefined,
     run: () => Response | Promise<Response>,
     transform?: (response: Response) => Response,
   ): Promise<Response> => {
@@ -286,11 +288,14 @@ export function createResourceRouter<Ctx, R>(
       }
       return transform ? transform(response) : response;
     } catch (error) {
-      return errorResponse(error);
+      return errorResponse(error, signal);
     }
   };
 
   return async (request, ctx) => {
+    // The call's signal when the context has one (the SDK's always does): a timeout is a 504.
+    const ctxSignal = (ctx as { signal?: unknown } | null | undefined)?.signal;
+    const signal = ctxSignal instanceof AbortSignal ? ctxSignal : undefined;
     const pathname = new URL(request.url).pathname;
     const method = request.method.toUpperCase();
     const allowed = new Set<string>();
@@ -299,7 +304,7 @@ export function createResourceRouter<Ctx, R>(
       const match = route.pattern.exec({ pathname });
       if (!match) continue;
       if (route.method === method) {
-        return answer(`the handler of "${route.key}"`, () => {
+        return answer(`the handler of "${route.key}"`, signal, () => {
           const params = decodeParams(match.pathname.groups);
           return route.handler(request, { ...ctx, params });
         });
@@ -314,11 +319,12 @@ export function createResourceRouter<Ctx, R>(
       const { route, groups } = getRoute;
       return answer(
         `the handler of "${route.key}"`,
+        signal,
         () => route.handler(request, { ...ctx, params: decodeParams(groups) }),
         withoutBody,
       );
     }
-    if (fallback) return answer("the resource fallback", () => fallback(request, ctx));
+    if (fallback) return answer("the resource fallback", signal, () => fallback(request, ctx));
     if (allowed.size > 0) {
       const allow = [...allowed].sort().join(", ");
       return routerResponse(405, `method ${method} is not allowed for ${pathname} (allowed: ${allow})`, {
