@@ -131,6 +131,9 @@ describe("createStreamSender", () => {
     await expect(sender.sendJSON(() => 1)).rejects.toThrow("sendJSON: function is not a JSON value");
     await expect(sender.sendJSON({ n: 1n })).rejects.toThrow("sendJSON: the value cannot be written as JSON");
     await expect(sender.sendBytes("x" as never)).rejects.toThrow("sendBytes: expected a Uint8Array");
+    await expect(sender.sendFrame(new Uint8Array(1) as never)).rejects.toThrow(
+      "sendFrame: expected a frame with an encode method (send encoded bytes with sendBytes)",
+    );
     expect(packets).toEqual([]);
   });
 

@@ -41,6 +41,13 @@ export function createStreamSender(push: (bytes: Uint8Array) => Promise<void>): 
 
   return {
     sendFrame(frame) {
+      if (frame === null || typeof frame !== "object" || typeof frame.encode !== "function") {
+        return Promise.reject(
+          new TypeError(
+            "sendFrame: expected a frame with an encode method (send encoded bytes with sendBytes)",
+          ),
+        );
+      }
       try {
         // The frame's own schema JSON is the comparison key: exactly what Grafana would be told.
         const schema = decoder.decode(frame.encode("json", { include: "schema" }));

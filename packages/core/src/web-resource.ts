@@ -1,4 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { responseErrorSource } from "./error-response.js";
+import { errorSourceFromHttpStatus } from "./error-source-from-http-status.js";
 import type {
   CallResourceRequest,
   CallResourceResponseSchema,
@@ -154,14 +156,34 @@ function headerMap(headers: Headers): Record<string, MessageInitShape<typeof Str
 }
 
 /**
- * The CallResource messages of a web `Response`: the first carries status, headers and the first
- * body chunk; each later chunk of a streamed body is one more message. @private Internal code.
+ * The `errorSource` of a CallResource response (SDK v0.300.0, field 4): the source of the error
+ * that made the response ({@link errorResponse} records it), else for a status >= 400 the source
+ * {@link errorSourceFromHttpStatus} gives that status, else empty (no error). This is what the
+ * upstream change that added the field does (grafana-plugin-sdk-go PR #1673, "reporting errors as
+ * downstream" for resources and health): its `ErrorSourceMiddleware.CallResource` keeps a source
+ * the plugin set and fills an empty one with `ErrorSourceFromHTTPStatus(resp.Status)`. The SDK
+ * sources stored here end at v0.296.3, before the field, so that is read from the PR's review, not
+ * from v0.300.0's code; success answers get no source, as Go leaves `DataResponse.errorSource`
+ * empty without an error.
+ */
+function resourceErrorSource(response: Response): string {
+  const fromError = responseErrorSource(response);
+  if (fromError) return fromError;
+  return response.status >= 400 ? errorSourceFromHttpStatus(response.status) : "";
+}
+
+/**
+ * The CallResource messages of a web `Response`: the first carries status, headers, the error
+ * source (see {@link resourceErrorSource}) and the first body chunk; each later chunk of a streamed
+ * body is one more message. @private Internal code.
  */
 export async function* fromWebResponse(
   response: Response,
   signal: AbortSignal,
 ): AsyncGenerator<ResponseInit> {
   const head: ResponseInit = { code: response.status, headers: headerMap(response.headers) };
+  const errorSource = resourceErrorSource(response);
+  if (errorSource) head.errorSource = errorSource;
   if (!response.body) {
     yield head;
     return;
