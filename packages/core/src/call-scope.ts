@@ -55,6 +55,8 @@ export interface CallScope {
   ): Promise<T>;
   /** `error` as text for the host, this plugin's secrets masked. */
   message(error: unknown): string;
+  /** `error` with its message masked: a PluginError keeps its status and source, as a cause the original. */
+  maskError(error: unknown): unknown;
 }
 
 /**
@@ -68,6 +70,17 @@ export function createCallScope(deps: CallScopeDeps): CallScope {
   return {
     redactor,
     message: (error) => errorMessage(error, redactor),
+    maskError(error) {
+      const text = errorMessage(error, redactor);
+      if (error instanceof PluginError) {
+        return text === error.message
+          ? error
+          : new PluginError(text, { status: error.status, source: error.source, cause: error });
+      }
+      if (error instanceof Error && text === error.message) return error;
+      // A plain Error stays one (a timeout's error is classified by the signal, not as a PluginError).
+      return new Error(text, { cause: error });
+    },
     async run(endpoint, message, headers, hctx, fn, options = {}) {
       const signal = deps.shutdownSignal ? AbortSignal.any([hctx.signal, deps.shutdownSignal]) : hctx.signal;
       const started = performance.now();

@@ -246,6 +246,14 @@ export class PluginContextParser {
     }
   }
 
+  /**
+   * Drops the settings of `key` (an instance key: `ds#<org>#<uid>` or `app#<plugin>#<org>`) and
+   * their secrets, as its instance is evicted.
+   */
+  evict(key: string): void {
+    if (this.#dataSources.delete(key) || this.#apps.delete(key)) this.#redactor?.delete(key);
+  }
+
   /** Drops every cached settings and its secrets, for shutdown. */
   clear(): void {
     for (const key of [...this.#dataSources.keys(), ...this.#apps.keys()]) this.#redactor?.delete(key);

@@ -67,7 +67,7 @@ export class DownstreamError extends PluginError {
  * what the host gets as the error of a query, a health check or a whole call, and Grafana shows and
  * logs it. @private Internal code.
  */
-export function errorMessage(error: unknown, redactor: SecretRedactor | undefined): string {
+export function errorMessage(error: unknown, redactor?: SecretRedactor): string {
   const text = rawErrorMessage(error);
   return redactor ? redactor.redact(text) : text;
 }

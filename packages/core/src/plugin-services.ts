@@ -13,7 +13,7 @@ import {
   ResourceConversion,
   Stream,
 } from "./gen/pluginv2/backend_pb.js";
-import { InstanceManager } from "./instance-manager.js";
+import { createInstanceManager, defaultInstanceIdleTtlMs } from "./instance-manager.js";
 import { createLogger, type Logger, maskLogger, SecretRedactor } from "./logger.js";
 import type { Plugin } from "./plugin.js";
 import { PluginContextParser } from "./plugin-context.js";
@@ -78,9 +78,6 @@ export interface PluginServices {
   close(): Promise<void>;
 }
 
-/** The default idle time after which instances and parsed settings are dropped: 1 h, in ms. */
-export const defaultInstanceIdleTtlMs = 3_600_000;
-
 /**
  * Turns a plugin into one Connect `ServiceImpl` per pluginv2 service, with Grafana's defaults:
  * absent handlers answer UNIMPLEMENTED, `status` is 200 unless set, `format` echoes the request,
@@ -95,22 +92,28 @@ export function createPluginServices<J, S, I>(
   const logger = maskLogger(options.logger ?? createLogger({ redactor }), redactor);
   const idleTtlMs = handlers.instanceIdleTtlMs ?? defaultInstanceIdleTtlMs;
   const parser = new PluginContextParser({ redactor, idleTtlMs });
-  const instances = handlers.createInstance
-    ? new InstanceManager<unknown>(
-        (pluginContext) => {
-          const ds = pluginContext.dataSourceInstanceSettings;
-          const app = pluginContext.appInstanceSettings;
-          const settings = ds ?? app;
-          return handlers.createInstance!({
+  const createInstance = handlers.createInstance;
+  const instances = createInstance
+    ? createInstanceManager<unknown>({
+        // The validated plugin context: its settings are the schemas' outputs.
+        create: (pluginContext) => {
+          const settings = pluginContext.dataSourceInstanceSettings ?? pluginContext.appInstanceSettings;
+          return createInstance({
             pluginContext,
             jsonData: settings?.jsonData ?? {},
             secureJsonData: settings?.decryptedSecureJsonData ?? {},
           });
         },
-        handlers.disposeInstance,
-        (error) => logger.error("Failed to dispose instance", { error }),
-        options.onActiveInstancesChange,
-      )
+        dispose: handlers.disposeInstance,
+        onDisposeError: (error) => logger.error("Failed to dispose instance", { error }),
+        onActiveChange: options.onActiveInstancesChange,
+        idleTtlMs,
+        // The parsed settings and their secrets go with an idle instance (a replaced one's key
+        // holds its successor's settings already).
+        onEvict: ({ key, reason }) => {
+          if (reason === "idle") parser.evict(key);
+        },
+      })
     : undefined;
   const scope = createCallScope({
     logger,

@@ -15,13 +15,11 @@ import type {
 import type { Logger } from "./logger.js";
 import type { JsonObject, PluginContext } from "./plugin-context.js";
 import type { ErrorSource } from "./plugin-error.js";
+import type { ResourceRoutes } from "./resource-router.js";
 import type { InferSchema, Schema } from "./schema.js";
 import type { StreamSender } from "./stream-sender.js";
 
 type Awaitable<T> = T | Promise<T>;
-
-// Placeholder until the resource router lands: a route handler with untyped params.
-type RouteHandler<Context, _Key extends string> = (request: Request, context: Context) => Awaitable<Response>;
 
 /** `jsonData` without a schema: the parsed JSON object. */
 export type DefaultJsonData = JsonObject;
@@ -194,7 +192,7 @@ export interface PluginDefinition<
   SD = undefined,
   I = undefined,
   QT = Record<string, unknown>,
-  RK extends string = string,
+  R = Record<string, unknown>,
 > {
   /** `jsonData`'s schema (Standard Schema or `typed<T>()`). Absent: any JSON object. */
   jsonData?: JD;
@@ -228,7 +226,7 @@ export interface PluginDefinition<
    * Resource routes: `"METHOD /pattern"` keys (URLPattern pathname syntax: `:param`, `*`), params
    * typed from the pattern. Unmatched paths answer 404, a path matched with another method 405.
    */
-  routes?: { [K in RK]: RouteHandler<ResourceContext<JsonDataOf<JD>, SecureOf<SD>, I>, K> };
+  routes?: ResourceRoutes<ResourceContext<JsonDataOf<JD>, SecureOf<SD>, I>, R>;
   /** A web `Request` in, a web `Response` out: the fallback for paths the routes do not match. */
   callResource?: (
     request: Request,
@@ -268,7 +266,7 @@ export interface PluginDefinition<
  * any other at run time).
  */
 // biome-ignore lint/suspicious/noExplicitAny: the erased form accepts every definition.
-export type PluginHandlers = PluginDefinition<any, any, any, Record<string, any>, string>;
+export type PluginHandlers = PluginDefinition<any, any, any, Record<string, any>, Record<string, any>>;
 
 /**
  * A plugin, as {@link definePlugin} returns it. Serve it with any adapter. The type parameters
@@ -296,8 +294,8 @@ export function definePlugin<
   SD extends Schema | undefined = undefined,
   I = undefined,
   QT extends Record<string, unknown> = Record<never, never>,
-  RK extends string = never,
->(definition: PluginDefinition<JD, SD, I, QT, RK>): Plugin<JsonDataOf<JD>, SecureOf<SD>, I> {
+  R = Record<never, never>,
+>(definition: PluginDefinition<JD, SD, I, QT, R>): Plugin<JsonDataOf<JD>, SecureOf<SD>, I> {
   const d = definition as PluginHandlers;
   if (d === null || typeof d !== "object") throw new TypeError("definePlugin needs an object of handlers");
   if (d.queryData && (d.queryTypes || d.query)) {

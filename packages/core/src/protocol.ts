@@ -9,6 +9,7 @@ export * as pluginv2 from "./gen/pluginv2/backend_pb.js";
 export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
+export { defaultInstanceIdleTtlMs } from "./instance-manager.js";
 export { SecretRedactor } from "./logger.js";
 export type { LoopbackHostOptions } from "./loopback-address.js";
 /** The loopback rule every adapter applies before it listens (a plugin has no authentication). */
@@ -23,7 +24,6 @@ export type {
 } from "./plugin-services.js";
 export {
   createPluginServices,
-  defaultInstanceIdleTtlMs,
   pluginServices,
   registerPlugin,
   toConnectError,
