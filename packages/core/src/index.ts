@@ -19,7 +19,7 @@ export {
 } from "./gen/pluginv2/backend_pb.js";
 export { GrafanaConfig } from "./grafana-config.js";
 export type { LogAttributes, Logger, LoggerOptions, LogLevel } from "./logger.js";
-export { createLogger, hclogTimestamp, maskLogger, SecretRedactor } from "./logger.js";
+export { createLogger, hclogTimestamp } from "./logger.js";
 export type {
   CallContext,
   ChunkedDataWriter,
