@@ -17,7 +17,8 @@ export {
   PublishStreamResponse_Status as PublishStreamStatus,
   SubscribeStreamResponse_Status as SubscribeStreamStatus,
 } from "./gen/pluginv2/backend_pb.js";
-export { GrafanaConfig } from "./grafana-config.js";
+export type { AwsConfig, OtlpConfig, SecureSocksProxyConfig } from "./grafana-config.js";
+export { GrafanaConfig, ProcessConfig, processConfig } from "./grafana-config.js";
 export type { LogAttributes, Logger, LoggerOptions, LogLevel } from "./logger.js";
 export { createLogger, hclogTimestamp } from "./logger.js";
 export type {
