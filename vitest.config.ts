@@ -11,6 +11,7 @@ const projects = [
   "packages/in-process",
   "packages/connect",
   "packages/grpc",
+  "packages/http-client",
   "examples/testdata",
   "tools/interop",
   "packages/cli",
