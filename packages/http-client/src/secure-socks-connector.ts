@@ -4,6 +4,20 @@ import { SocksClient } from "socks";
 import { buildConnector } from "undici";
 import type { HttpProxySettings } from "./http-settings.js";
 
+/** A connection through the secure socks proxy failed: the proxy named, the reason as cause. */
+export class SecureSocksProxyError extends Error {
+  override name = "SecureSocksProxyError";
+  /** The proxy's `host:port`. */
+  readonly proxyAddress: string;
+
+  constructor(proxyAddress: string, cause: unknown) {
+    super(`secure socks proxy ${proxyAddress}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.proxyAddress = proxyAddress;
+  }
+}
+
 /** `host:port` split; an IPv6 host may be bracketed (`[::1]:1080`). */
 function hostPort(address: string): { host: string; port: number } {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(address.trim());
@@ -78,7 +92,7 @@ export function createSecureSocksConnector(
         if (options.protocol === "https:") targetTls({ ...options, httpSocket: socket }, callback);
         else callback(null, socket);
       },
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), null),
+      (error: unknown) => callback(new SecureSocksProxyError(proxy.address, error), null),
     );
   };
 }

@@ -34,6 +34,14 @@ function codedCause(error: unknown, depth = 0): CodedError | undefined {
   return inner ?? (typeof e.code === "string" ? e : undefined);
 }
 
+/** The proxy address of a `SecureSocksProxyError` in the cause chain, if any. */
+function proxyFailure(error: unknown, depth = 0): string | undefined {
+  if (error === null || typeof error !== "object" || depth > 5) return undefined;
+  const e = error as { name?: unknown; proxyAddress?: unknown; cause?: unknown };
+  if (e.name === "SecureSocksProxyError" && typeof e.proxyAddress === "string") return e.proxyAddress;
+  return proxyFailure(e.cause, depth + 1);
+}
+
 /** The URL of a request without credentials, query or fragment (they may hold secrets). */
 export function safeUrl(url: string): string {
   try {
@@ -69,6 +77,7 @@ export function transportError(
     });
   }
   const coded = codedCause(error);
+  const proxy = proxyFailure(error);
   const code = typeof coded?.code === "string" ? coded.code : undefined;
   const reason =
     code && Object.hasOwn(descriptions, code)
@@ -82,5 +91,10 @@ export function transportError(
               error,
           );
   const timeout = code === "ETIMEDOUT" || (code?.startsWith("UND_ERR_") && code.endsWith("TIMEOUT"));
-  return new DownstreamError(redact(`${what}: ${reason}`), { status: timeout ? 504 : 502, cause: error });
+  // A coded reason from inside the proxy's connection still says it was the proxy's.
+  const via = proxy && coded ? `secure socks proxy ${proxy}: ` : "";
+  return new DownstreamError(redact(`${what}: ${via}${reason}`), {
+    status: timeout ? 504 : 502,
+    cause: error,
+  });
 }
