@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { DownstreamError, PluginError } from "@gfsdk/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -324,6 +324,75 @@ describe("createHttpClient", () => {
       expect(error.status).toBe(400);
       expect(error.message).toMatch(/^invalid TLS settings of the data source/);
       expect(error.message).not.toContain("bm90IGEga2V5");
+    });
+  });
+
+  describe("HTTP_PROXY", () => {
+    /**
+     * A minimal CONNECT proxy that tunnels every destination to the local `port`, recording the
+     * destinations asked for: written here because a kept proxy server would resolve the
+     * destination's name, and a test must not reach beyond loopback.
+     */
+    async function tunnelProxy(port: number): Promise<{ url: string; asked: string[] }> {
+      const asked: string[] = [];
+      const proxy = await serve((_, res) => {
+        res.statusCode = 405;
+        res.end();
+      });
+      proxy.server.on("connect", (req: IncomingMessage, socket, head: Buffer) => {
+        asked.push(req.url ?? "");
+        const upstream = connect(port, "127.0.0.1", () => {
+          socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+          upstream.write(head);
+          upstream.pipe(socket).pipe(upstream);
+        });
+        upstream.on("error", () => socket.destroy());
+        socket.on("error", () => upstream.destroy());
+      });
+      return { url: proxy.url, asked };
+    }
+
+    async function withEnv<T>(vars: Record<string, string>, fn: () => T): Promise<Awaited<T>> {
+      const before = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+      Object.assign(process.env, vars);
+      try {
+        return await fn();
+      } finally {
+        for (const [k, v] of Object.entries(before)) {
+          if (v === undefined) delete process.env[k];
+          else process.env[k] = v;
+        }
+      }
+    }
+
+    it("sends requests through the environment's proxy, as Go's ProxyFromEnvironment, but never for loopback", async () => {
+      const target = await serve(echo);
+      const proxy = await tunnelProxy(Number(new URL(target.url).port));
+      const http = await withEnv({ HTTP_PROXY: proxy.url }, () =>
+        client({ pluginContext: testPluginContext({ url: "http://downstream.test:8080" }) }),
+      );
+      expect((await echoed(http.fetch("/via-proxy"))).url).toBe("/via-proxy");
+      expect(proxy.asked).toEqual(["downstream.test:8080"]);
+      // Loopback targets go direct, as in Go.
+      expect((await echoed(http.fetch(`${target.url}/direct`))).url).toBe("/direct");
+      expect(proxy.asked).toHaveLength(1);
+    });
+
+    it("keeps the data source's TLS settings inside the tunnel", async () => {
+      const pki = await createTestPki();
+      const target = await serve(echo, { cert: pki.server.cert, key: pki.server.key });
+      const proxy = await tunnelProxy(Number(new URL(target.url).port));
+      const http = await withEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: "" }, () =>
+        client({
+          pluginContext: testPluginContext({
+            url: "https://downstream.test",
+            jsonData: { tlsAuthWithCACert: true, serverName: "localhost" },
+            secureJsonData: { tlsCACert: pki.ca.cert },
+          }),
+        }),
+      );
+      expect((await echoed(http.fetch("/tls"))).url).toBe("/tls");
+      expect(proxy.asked).toEqual(["downstream.test:443"]);
     });
   });
 

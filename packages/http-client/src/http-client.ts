@@ -1,7 +1,7 @@
 import { createSecureContext } from "node:tls";
 import type { Logger, PluginContext } from "@gfsdk/core";
-import { PluginError } from "@gfsdk/core";
-import { Agent, type Dispatcher, fetch as undiciFetch } from "undici";
+import { PluginError, processConfig } from "@gfsdk/core";
+import { Agent, type Dispatcher, EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
 import { forwardedHeaders, type IncomingHeaders } from "./forwarded-headers.js";
 import {
   defaultHttpMiddlewares,
@@ -102,16 +102,40 @@ function tlsOptions(settings: HttpSettings): Record<string, unknown> {
   return options;
 }
 
+/**
+ * The HTTP proxies of the environment as Go's `http.ProxyFromEnvironment` reads them (upper case
+ * first), or undefined when none is set. As in Go, `localhost` and the loopback addresses are
+ * never proxied, besides the hosts of `NO_PROXY`.
+ */
+function environmentProxy(): { httpProxy?: string; httpsProxy?: string; noProxy: string } | undefined {
+  const env = processConfig();
+  const httpProxy = env.get("HTTP_PROXY") ?? env.get("http_proxy");
+  const httpsProxy = env.get("HTTPS_PROXY") ?? env.get("https_proxy");
+  if (!httpProxy && !httpsProxy) return undefined;
+  const noProxy = [env.get("NO_PROXY") ?? env.get("no_proxy"), "localhost", "127.0.0.1", "[::1]"];
+  return {
+    // undici's agent would read the variables itself when one is missing: an empty value disables it.
+    httpProxy: httpProxy ?? "",
+    httpsProxy: httpsProxy ?? "",
+    noProxy: noProxy.filter(Boolean).join(","),
+  };
+}
+
 function createDispatcher(settings: HttpSettings, timeoutMs: number): Dispatcher {
   const tls = tlsOptions(settings);
   const connect = { ...tls, timeout: settings.dialTimeoutMs };
-  return new Agent({
+  const common = {
     // As Go's http.Client: the whole-request timeout also bounds waiting for headers and body.
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     keepAliveTimeout: settings.idleConnTimeoutMs,
-    connect: settings.proxy ? createSecureSocksConnector(settings.proxy, connect) : connect,
-  });
+  };
+  if (settings.proxy)
+    return new Agent({ ...common, connect: createSecureSocksConnector(settings.proxy, connect) });
+  const proxy = environmentProxy();
+  // Through an HTTP proxy the data source's TLS settings apply to the tunnelled connection.
+  if (proxy) return new EnvHttpProxyAgent({ ...common, ...proxy, connect, requestTls: tls });
+  return new Agent({ ...common, connect });
 }
 
 /** `input` resolved against `base` when relative: `base`'s path is kept (`/api` + `query` is `/api/query`). */
