@@ -9,6 +9,7 @@ const projects = [
   "packages/conformance",
   "packages/dataframe",
   "packages/in-process",
+  "packages/testing",
   "packages/connect",
   "packages/grpc",
   "examples/testdata",

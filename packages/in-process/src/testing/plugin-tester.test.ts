@@ -1,7 +1,7 @@
 import { type DataQuery, definePlugin, HealthStatus } from "@gfsdk/core";
 import { createFrame, numberField, stringField, timeField } from "@gfsdk/dataframe";
 import { afterAll, describe, expect, it } from "vitest";
-import { fieldValues, frameRows } from "./field-values.js";
+import { fieldValues, frameRows } from "./index.js";
 import { createPluginTester } from "./plugin-tester.js";
 
 const at = (iso: string) => new Date(iso);
