@@ -20,7 +20,9 @@ function rows(from: number, values: number[]) {
   });
 }
 
-function chunk(init: MessageInitShape<typeof pluginv2.QueryChunkedDataResponseSchema>): pluginv2.QueryChunkedDataResponse {
+function chunk(
+  init: MessageInitShape<typeof pluginv2.QueryChunkedDataResponseSchema>,
+): pluginv2.QueryChunkedDataResponse {
   return create(pluginv2.QueryChunkedDataResponseSchema, init);
 }
 

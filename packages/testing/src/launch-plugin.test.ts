@@ -82,7 +82,7 @@ describe("launchPlugin", () => {
   });
 
   it("passes the go-plugin environment: the cookie, protocol 2, the port range and GF_VERSION", async () => {
-    // Without the cookie the fixture refuses to run; with a TCP-only port range unused on Linux it still serves.
+    // The port range only matters for TCP listeners (go-plugin uses them on Windows): on Linux the socket is unix.
     const plugin = await launch(fixture, { minPort: 20000, maxPort: 20010, grafanaVersion: "11.5.0" });
     expect(plugin.handshake.network).toBe("unix");
     const env = await readEnviron(plugin.process.child.pid!);
