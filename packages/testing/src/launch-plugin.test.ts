@@ -39,6 +39,17 @@ beforeAll(async () => {
     'console.log("Starting my plugin v1.0"); setInterval(() => {}, 1000);\n',
   );
   await writeFile(join(dir, "silent.mjs"), "setInterval(() => {}, 1000);\n");
+  // Hand-shakes on a socket that accepts connections and never answers, and ignores SIGTERM.
+  await writeFile(
+    join(dir, "stuck.mjs"),
+    [
+      'import { createServer } from "node:net";',
+      "const path = `${process.env.PLUGIN_UNIX_SOCKET_DIR}/stuck.sock`;",
+      "createServer(() => {}).listen(path, () => console.log(`1|2|unix|${path}|grpc|`));",
+      'process.on("SIGTERM", () => {});',
+      "",
+    ].join("\n"),
+  );
 });
 
 afterAll(async () => {
@@ -108,6 +119,12 @@ describe("launchPlugin", () => {
     expect(plugin.handshake.serverCertificate).toMatch(/^-----BEGIN CERTIFICATE-----/);
     expect((await plugin.checkHealth()).message).toBe("fixture ok");
     expect((await plugin.shutdown()).code).toBe(0);
+  });
+
+  it("SIGKILLs a plugin that neither answers Shutdown nor exits, after shutdownTimeoutMs", async () => {
+    const plugin = await launch(join(dir, "stuck.mjs"), { unixSocketDir: dir, shutdownTimeoutMs: 200 });
+    expect(plugin.handshake.address).toBe(join(dir, "stuck.sock"));
+    expect(await plugin.shutdown()).toEqual({ code: null, signal: "SIGKILL" });
   });
 
   it("rejects with the exit status and the plugin's stderr when it exits before its handshake", async () => {

@@ -40,8 +40,9 @@ export interface LaunchedPlugin<J = Record<string, unknown>, S = Record<string, 
   /** Its complete stderr lines so far, hclog JSON records parsed. */
   logs(): PluginLogLine[];
   /**
-   * Stops the plugin as Grafana does: `GRPCController.Shutdown` (its error ignored), the
-   * connection closed, then waits for the exit, SIGKILL after `shutdownTimeoutMs`. Resolves with
+   * Stops the plugin as Grafana does: `GRPCController.Shutdown` (its error ignored; at most
+   * `shutdownTimeoutMs`), the connection closed, then waits for the exit, SIGKILL after
+   * `shutdownTimeoutMs`. Resolves with
    * how it ended; calling it again gives the same answer.
    */
   shutdown(): Promise<PluginExit>;
@@ -126,8 +127,12 @@ export async function launchPlugin<J = Record<string, unknown>, S = Record<strin
       const { child } = plugin;
       if (child.exitCode === null && child.signalCode === null) {
         const controller = createClient(goplugin.GRPCController, client.transport);
-        // Grafana ignores Shutdown's error, and its only deadline is the process's exit.
-        await Promise.race([controller.shutdown({}).catch(() => {}), plugin.exited]);
+        // Grafana ignores Shutdown's error and waits for it until the process exits; here it also
+        // has a deadline, so a plugin that neither answers nor exits cannot hang the test.
+        await Promise.race([
+          controller.shutdown({}, { timeoutMs: shutdownTimeoutMs }).catch(() => {}),
+          plugin.exited,
+        ]);
       }
       client.close();
       return stop(plugin, shutdownTimeoutMs);
