@@ -1,8 +1,8 @@
-import { type ErrorSource, HealthStatus } from "@gfsdk/core";
-import type { pluginv2 } from "@gfsdk/core/protocol";
+import type { ErrorSource } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 
-/** A health status by name, as Grafana shows it. */
-export type HealthStatusName = "OK" | "ERROR" | "UNKNOWN";
+/** A health status by name, as Grafana shows it: `"OK"`, `"ERROR"` or `"UNKNOWN"`. */
+export type HealthStatusName = keyof typeof pluginv2.CheckHealthResponse_HealthStatus;
 
 /** A CheckHealth answer in plain values. */
 export interface HealthCheckResult {
@@ -36,8 +36,9 @@ function parseDetails(bytes: Uint8Array): unknown {
  * not JSON throw a SyntaxError that quotes them.
  */
 export function toHealthCheckResult(response: pluginv2.CheckHealthResponse): HealthCheckResult {
-  const status =
-    response.status === HealthStatus.OK ? "OK" : response.status === HealthStatus.ERROR ? "ERROR" : "UNKNOWN";
+  // An unknown number (a newer host's status) reads as UNKNOWN, as Grafana treats it.
+  const status: HealthStatusName =
+    (pluginv2.CheckHealthResponse_HealthStatus[response.status] as HealthStatusName | undefined) ?? "UNKNOWN";
   return {
     status,
     message: response.message,

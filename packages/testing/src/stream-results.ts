@@ -1,8 +1,9 @@
 import { pluginv2 } from "@gfsdk/core/protocol";
 import { type Frame, frameFromJSON } from "@gfsdk/dataframe";
 
-/** The status of a SubscribeStream or PublishStream answer, by name. */
-export type StreamStatusName = "OK" | "NOT_FOUND" | "PERMISSION_DENIED";
+/** The status of a SubscribeStream or PublishStream answer, by name: `"OK"`, `"NOT_FOUND"`, `"PERMISSION_DENIED"`. */
+export type StreamStatusName = keyof typeof pluginv2.SubscribeStreamResponse_Status &
+  keyof typeof pluginv2.PublishStreamResponse_Status;
 
 /** What a Live message (a stream packet, or a subscribe/publish answer's data) carried. */
 export interface StreamData {
