@@ -4,9 +4,13 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:http2";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { goplugin, pluginv2 } from "@gfsdk/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldValues } from "./field-values.js";
 import { type LaunchedPlugin, launchPlugin } from "./launch-plugin.js";
@@ -125,6 +129,45 @@ describe("launchPlugin", () => {
     const plugin = await launch(join(dir, "stuck.mjs"), { unixSocketDir: dir, shutdownTimeoutMs: 200 });
     expect(plugin.handshake.address).toBe(join(dir, "stuck.sock"));
     expect(await plugin.shutdown()).toEqual({ code: null, signal: "SIGKILL" });
+  });
+
+  it("connects over TCP when the handshake announces a host:port", async () => {
+    // A gRPC server in this process stands for the plugin's; the "plugin" only hand-shakes, as the
+    // Go SDK's standalone locator does, and exits when the server is told to shut down.
+    let pluginPid = 0;
+    const handler = connectNodeAdapter({
+      grpc: true,
+      connect: false,
+      grpcWeb: false,
+      routes(router) {
+        router.service(pluginv2.Diagnostics, {
+          checkHealth: () => ({ status: pluginv2.CheckHealthResponse_HealthStatus.OK, message: "over tcp" }),
+        });
+        router.service(goplugin.GRPCController, {
+          shutdown: () => {
+            process.kill(pluginPid, "SIGTERM");
+            return {};
+          },
+        });
+      },
+    });
+    const server = createServer(handler);
+    await new Promise<void>((ready) => server.listen(0, "127.0.0.1", ready));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const script = join(dir, "locator.mjs");
+      await writeFile(
+        script,
+        `console.log("1|2|tcp|127.0.0.1:${port}|grpc|"); setInterval(() => {}, 1000);\n`,
+      );
+      const plugin = await launch(script);
+      pluginPid = plugin.process.child.pid!;
+      expect(plugin.handshake).toMatchObject({ network: "tcp", address: `127.0.0.1:${port}` });
+      expect((await plugin.checkHealth()).message).toBe("over tcp");
+      expect(await plugin.shutdown()).toEqual({ code: null, signal: "SIGTERM" });
+    } finally {
+      server.close();
+    }
   });
 
   it("rejects with the exit status and the plugin's stderr when it exits before its handshake", async () => {
