@@ -48,8 +48,8 @@ beforeAll(async () => {
     join(dir, "stuck.mjs"),
     [
       'import { createServer } from "node:net";',
-      "const path = `${process.env.PLUGIN_UNIX_SOCKET_DIR}/stuck.sock`;",
-      "createServer(() => {}).listen(path, () => console.log(`1|2|unix|${path}|grpc|`));",
+      'const path = process.env.PLUGIN_UNIX_SOCKET_DIR + "/stuck.sock";',
+      'createServer(() => {}).listen(path, () => console.log("1|2|unix|" + path + "|grpc|"));',
       'process.on("SIGTERM", () => {});',
       "",
     ].join("\n"),

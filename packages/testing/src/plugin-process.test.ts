@@ -60,7 +60,8 @@ describe("startPluginProcess", () => {
       const script = join(dir, "env.mjs");
       await writeFile(
         script,
-        "console.log(`1|2|unix|${process.env.grafana_plugin_type}-${process.env.PLUGIN_PROTOCOL_VERSIONS}-${process.argv[2]}|grpc|`);\n",
+        "const { grafana_plugin_type: cookie, PLUGIN_PROTOCOL_VERSIONS: versions } = process.env;\n" +
+          'console.log(["1", "2", "unix", [cookie, versions, process.argv[2]].join("-"), "grpc", ""].join("|"));\n',
       );
       const plugin = startPluginProcess(script, { args: ["arg1"], cwd: dir });
       expect((await plugin.handshake).address).toBe("datasource-2-arg1");
