@@ -93,8 +93,6 @@ describe("toChunkedQueryResults", () => {
         chunk({ refId: "A", frameId: "f", frame: rows(0, [1]).encode("arrow") }),
         chunk({ refId: "A", frameId: "f", frame: other.encode("arrow") }),
       ]),
-    ).toThrow(
-      /chunk 1 of frame "f" has fields \(other:string\), the first chunk \(time:time, value:float64\)/,
-    );
+    ).toThrow(/the chunks of frame "f" cannot be joined: .*frame 1 has 1 fields, the first has 2/);
   });
 });
