@@ -97,6 +97,17 @@ describe("createPluginTester", () => {
   const tester = createPluginTester(demoPlugin);
   afterAll(() => tester.close());
 
+  it("types the settings of every call from the plugin's schemas", () => {
+    // Never called: the type errors are the test (the typecheck fails if they start compiling).
+    const wrongUses = () => {
+      // @ts-expect-error demoPlugin's jsonData.step is a number
+      createPluginTester(demoPlugin, { jsonData: { step: "two" } });
+      // @ts-expect-error demoPlugin's jsonData has no field "nope"
+      void tester.checkHealth({ jsonData: { nope: true } });
+    };
+    expect(typeof wrongUses).toBe("function");
+  });
+
   describe("checkHealth", () => {
     it("reports OK with the plugin's message for working settings", async () => {
       expect(await tester.checkHealth()).toEqual({
