@@ -82,6 +82,13 @@ describe("launchPlugin", () => {
     expect(result.status).toBe(200);
     expect(fieldValues(result.frames[0]!, "text")).toEqual(["xxx", "xxx"]);
 
+    // The fixture has per-query handlers only: core answers QueryChunkedData with a chunk per frame.
+    const chunked = await plugin.queryChunkedData([
+      { refId: "C", queryType: "huge", model: { rows: 1, rowBytes: 2 } },
+    ]);
+    expect(chunked.C).toMatchObject({ status: 200, frameIds: ["huge"] });
+    expect(fieldValues(chunked.C!.frames[0]!, "text")).toEqual(["xx"]);
+
     const res = await plugin.callResource({ path: "chunks?chunks=2" });
     expect(res.text()).toBe("chunk 0\nchunk 1\n");
 
