@@ -58,10 +58,9 @@ type Scenario struct {
 	OptIn bool
 	// Timeout, when set, replaces the run's time limit for this scenario.
 	Timeout time.Duration
-	// NotInRefPlugin: a scenario of the contract's issue-8 additions that the
-	// Go reference plugin (cmd/refplugin) does not serve: admission and
-	// conversion, which SDK v0.300.0 can no longer serve, and chunked data
-	// and the bad-value table, not written there. Its tests leave them out.
+	// NotInRefPlugin: a scenario that the Go reference plugin (cmd/refplugin)
+	// cannot serve: admission and conversion, which SDK v0.300.0 dropped.
+	// Its tests leave them out.
 	NotInRefPlugin bool
 	Run            func(ctx context.Context, h *Harness) error
 }
@@ -104,16 +103,16 @@ func Scenarios() []Scenario {
 		{Name: "stream-subscribe-not-found", Session: true, Run: scSubscribe("other/x", pluginv2.SubscribeStreamResponse_NOT_FOUND)},
 		{Name: "stream-run", Session: true, Run: scRunStream},
 		{Name: "stream-publish-denied", Session: true, Run: scPublish},
-		{Name: "query-bad-model-values", Session: true, NotInRefPlugin: true, Run: scBadModelValues},
-		{Name: "check-health-error-source", Session: true, NotInRefPlugin: true, Run: scCheckHealthErrorSource},
-		{Name: "resource-error-source", Session: true, NotInRefPlugin: true, Run: scResourceErrorSource},
-		{Name: "chunked-random-walk-arrow", Session: true, NotInRefPlugin: true, Run: scChunkedRandomWalk(pluginv2.DataFrameFormat_ARROW)},
-		{Name: "chunked-random-walk-json", Session: true, NotInRefPlugin: true, Run: scChunkedRandomWalk(pluginv2.DataFrameFormat_JSON)},
-		{Name: "chunked-rows-arrow", Session: true, NotInRefPlugin: true, Run: scChunkedRows(pluginv2.DataFrameFormat_ARROW)},
-		{Name: "chunked-rows-json", Session: true, NotInRefPlugin: true, Run: scChunkedRows(pluginv2.DataFrameFormat_JSON)},
-		{Name: "chunked-error", Session: true, NotInRefPlugin: true, Run: scChunkedError},
-		{Name: "chunked-bad-model", Session: true, NotInRefPlugin: true, Run: scChunkedBadModel},
-		{Name: "chunked-slow-consumer", Session: true, NotInRefPlugin: true, Timeout: 60 * time.Second, Run: scChunkedSlowConsumer},
+		{Name: "query-bad-model-values", Session: true, Run: scBadModelValues},
+		{Name: "check-health-error-source", Session: true, Run: scCheckHealthErrorSource},
+		{Name: "resource-error-source", Session: true, Run: scResourceErrorSource},
+		{Name: "chunked-random-walk-arrow", Session: true, Run: scChunkedRandomWalk(pluginv2.DataFrameFormat_ARROW)},
+		{Name: "chunked-random-walk-json", Session: true, Run: scChunkedRandomWalk(pluginv2.DataFrameFormat_JSON)},
+		{Name: "chunked-rows-arrow", Session: true, Run: scChunkedRows(pluginv2.DataFrameFormat_ARROW)},
+		{Name: "chunked-rows-json", Session: true, Run: scChunkedRows(pluginv2.DataFrameFormat_JSON)},
+		{Name: "chunked-error", Session: true, Run: scChunkedError},
+		{Name: "chunked-bad-model", Session: true, Run: scChunkedBadModel},
+		{Name: "chunked-slow-consumer", Session: true, Timeout: 60 * time.Second, Run: scChunkedSlowConsumer},
 		{Name: "admission-validate-allowed", Session: true, NotInRefPlugin: true, Run: scValidateAllowed},
 		{Name: "admission-validate-denied", Session: true, NotInRefPlugin: true, Run: scValidateDenied},
 		{Name: "admission-mutate", Session: true, NotInRefPlugin: true, Run: scMutate},
