@@ -6,11 +6,29 @@ import { rowsSlice, rowsSlices } from "./rows-slice.js";
 const range = { from: new Date(1_700_000_000_000), to: new Date(1_700_000_360_000) };
 
 describe("rowsSlice", () => {
-  it("is the whole rows frame when it spans every row", () => {
-    for (const n of [0, 1, 7, 1000]) {
-      const result = framesEqual(rowsSlice(n, range, 0, n), rowsFrame(n, range));
-      expect(result.difference).toBeUndefined();
+  it("spreads times over the range and cycles 16 labels", () => {
+    const frame = rowsSlice(4, range, 0, 4);
+    expect(frame.fields.map((f) => [f.name, f.type])).toEqual([
+      ["time", "time"],
+      ["value", "float64"],
+      ["label", "string"],
+    ]);
+    // time values are epoch nanoseconds.
+    expect(frame.fields[0]!.toArray()).toEqual(
+      [1_700_000_000_000n, 1_700_000_090_000n, 1_700_000_180_000n, 1_700_000_270_000n].map(
+        (ms) => ms * 1_000_000n,
+      ),
+    );
+    expect(rowsSlice(40, range, 15, 18).fields[2]!.toArray()).toEqual(["label-15", "label-0", "label-1"]);
+  });
+
+  it("gives the same rows whichever slices they are cut into", () => {
+    const whole = rowsSlice(100, range, 0, 100);
+    const parts = [rowsSlice(100, range, 0, 33), rowsSlice(100, range, 33, 100)];
+    for (let f = 0; f < 3; f++) {
+      expect(parts.flatMap((p) => p.fields[f]!.toArray())).toEqual(whole.fields[f]!.toArray());
     }
+    expect(framesEqual(rowsFrame(100, range), whole).difference).toBeUndefined();
   });
 
   it("holds the rows of its range, as the whole frame has them", () => {

@@ -652,9 +652,12 @@ export function describePluginConformance(
           Code.Canceled,
         );
         expect(packets).toHaveLength(3);
-        const frame = frameFromJSON(JSON.stringify(packets[0]));
-        expect(frame.fields.map((f) => f.name)).toEqual(["time", "value"]);
-        expect(frame.rowCount).toBe(1);
+        // Every packet is a whole frame JSON (the contract), decodable on its own.
+        for (const packet of packets) {
+          const frame = frameFromJSON(JSON.stringify(packet));
+          expect(frame.fields.map((f) => f.name)).toEqual(["time", "value"]);
+          expect(frame.rowCount).toBe(1);
+        }
         const res = await client.diagnostics.checkHealth({ pluginContext: testdataContext() });
         expect(res.status).toBe(HealthStatus.OK);
       });
