@@ -1,14 +1,8 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { PluginClient } from "@gfsdk/core";
-import {
-  createLogger,
-  googleRpc,
-  HealthStatus,
-  PublishStreamStatus,
-  pluginv2,
-  SubscribeStreamStatus,
-} from "@gfsdk/core";
+import { createLogger, HealthStatus, PublishStreamStatus, SubscribeStreamStatus } from "@gfsdk/core";
+import type { PluginClient } from "@gfsdk/core/protocol";
+import { googleRpc, pluginv2 } from "@gfsdk/core/protocol";
 import { FIELD_TYPES, type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { query, queryDataRequest, testdataContext } from "./requests.js";

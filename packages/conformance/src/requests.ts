@@ -1,5 +1,5 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 
 const encoder = new TextEncoder();
 

@@ -5,7 +5,7 @@
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { inspect } from "node:util";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { ConnectError, createClient } from "@connectrpc/connect";
 import { HealthStatus } from "@gfsdk/core";
 import { goplugin } from "@gfsdk/core/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,27 +82,28 @@ describe("serve, with handlers that log, print and throw a data source's secrets
     expect(data.responses.A).toMatchObject({ error: "bad password [redacted]", status: 401 });
     expect(data.responses.B).toMatchObject({ error: "upstream said: token=[redacted]", status: 500 });
 
-    const resource = await failure(
-      (async () => {
-        for await (const _ of client.resource.callResource({
-          pluginContext,
-          path: "/leak",
-          url: `/leak?key=${secret}`,
-          method: "GET",
-          headers: { Authorization: { values: [`Bearer ${secret}`] } },
-        }));
-      })(),
-    );
-    expect(resource.code).toBe(Code.Unknown);
-    expect(resource.rawMessage).toBe("the resource needs [redacted]");
+    // A resource handler's thrown error is an in-band error response (its status, errorSource).
+    const resourceAnswers = [];
+    for await (const message of client.resource.callResource({
+      pluginContext,
+      path: "/leak",
+      url: `/leak?key=${secret}`,
+      method: "GET",
+      headers: { Authorization: { values: [`Bearer ${secret}`] } },
+    })) {
+      resourceAnswers.push(message);
+    }
+    expect(resourceAnswers[0]).toMatchObject({ code: 500, errorSource: "downstream" });
+    const resourceBody = resourceAnswers.map((m) => new TextDecoder().decode(m.body)).join("");
+    expect(JSON.parse(resourceBody)).toEqual({ message: "the resource needs [redacted]" });
 
     const stream = await failure(client.stream.subscribeStream({ pluginContext, path: "live" }));
     expect(stream.rawMessage).toBe("cannot subscribe to live with [redacted]");
 
-    for (const message of [health.message, data.responses.A?.error, data.responses.B?.error]) {
+    for (const message of [health.message, data.responses.A?.error, data.responses.B?.error, resourceBody]) {
       expectNoSecret(message ?? "");
     }
-    for (const error of [resource, stream]) {
+    for (const error of [stream]) {
       expectNoSecret(error.message);
       expectNoSecret(JSON.stringify(error.details));
     }
