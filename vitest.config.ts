@@ -13,6 +13,7 @@ const projects = [
   "packages/connect",
   "packages/grpc",
   "examples/testdata",
+  "examples/quickstart",
   "tools/interop",
   "packages/cli",
   "packages/create-plugin",
