@@ -12,6 +12,8 @@ const projects = [
   "packages/connect",
   "packages/grpc",
   "examples/testdata",
+  "examples/sqlite-datasource",
+  "examples/app",
   "tools/interop",
   "packages/cli",
   "packages/create-plugin",
