@@ -24,13 +24,12 @@ describe("NoteStore", () => {
     expect(store.list()).toHaveLength(1);
   });
 
-  it("announces each change to changes() until its signal aborts", async () => {
+  it("announces each change made after changes() is called, until its signal aborts", async () => {
     const store = new NoteStore();
     const controller = new AbortController();
-    const changes = store.changes(controller.signal);
-    const first = changes.next(); // starts listening, synchronously
-    store.create({ title: "a", body: "" });
-    expect(await first).toEqual({ done: false, value: undefined });
+    const changes = store.changes(controller.signal)[Symbol.asyncIterator]();
+    store.create({ title: "a", body: "" }); // before the first next(): still seen
+    expect(await changes.next()).toEqual({ done: false, value: undefined });
     const second = changes.next();
     store.delete("1");
     expect(await second).toEqual({ done: false, value: undefined });

@@ -77,14 +77,17 @@ export class NoteStore {
   }
 
   /**
-   * Yields once per change (create or delete) from now on, until `signal` aborts; then the
-   * iteration ends (it does not throw).
+   * Yields once per change (create or delete) made from this call on, even before the first
+   * `next()`, until `signal` aborts; then the iteration ends (it does not throw).
    */
-  async *changes(signal: AbortSignal): AsyncGenerator<void> {
-    try {
-      for await (const _ of on(this.#events, "change", { signal })) yield;
-    } catch (error) {
-      if (!signal.aborted) throw error;
-    }
+  changes(signal: AbortSignal): AsyncIterable<void> {
+    const events = on(this.#events, "change", { signal }); // listens now, not at the first next()
+    return (async function* () {
+      try {
+        for await (const _ of events) yield;
+      } catch (error) {
+        if (!signal.aborted) throw error;
+      }
+    })();
   }
 }
