@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import type { Plugin, PluginServicesOptions } from "@gfsdk/core";
-import { createPluginServices, registerPlugin } from "@gfsdk/core";
+import type { Plugin } from "@gfsdk/core";
+import type { PluginServicesOptions } from "@gfsdk/core/protocol";
+import { createPluginServices, defaultMaxMessageBytes, registerPlugin } from "@gfsdk/core/protocol";
 
 /** Options of {@link createConnectHandler}. */
 export interface ConnectHandlerOptions extends PluginServicesOptions {
-  /** Largest request accepted, in bytes. Default 16 MiB, as Grafana's gRPC limit. */
+  /** Largest request accepted, in bytes. Default `defaultMaxMessageBytes` (16 MiB), as Grafana's gRPC limit. */
   readMaxBytes?: number;
 }
 
@@ -32,7 +33,7 @@ export function createConnectHandler<J, S, I>(
   const services = createPluginServices(plugin, options);
   const handler = connectNodeAdapter({
     routes: (router) => registerPlugin(router, services),
-    readMaxBytes: options.readMaxBytes ?? 16 * 1024 * 1024,
+    readMaxBytes: options.readMaxBytes ?? defaultMaxMessageBytes,
   });
   return Object.assign(handler, { close: () => services.close() });
 }

@@ -1,6 +1,6 @@
 import { createConnectTransport } from "@connectrpc/connect-node";
-import type { PluginClient } from "@gfsdk/core";
-import { createPluginClient } from "@gfsdk/core";
+import type { PluginClient } from "@gfsdk/core/protocol";
+import { createPluginClient } from "@gfsdk/core/protocol";
 
 /** Options of {@link createConnectPluginClient}. */
 export interface ConnectPluginClientOptions {

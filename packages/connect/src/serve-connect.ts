@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { assertLoopbackHost, type Plugin } from "@gfsdk/core";
+import type { Plugin } from "@gfsdk/core";
+import { assertLoopbackHost } from "@gfsdk/core/protocol";
 import { type ConnectHandlerOptions, createConnectHandler } from "./connect-handler.js";
 
 /** Options of {@link serveConnect}. */

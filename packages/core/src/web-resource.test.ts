@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
+import { errorResponse } from "./error-response.js";
 import { CallResourceRequestSchema } from "./gen/pluginv2/backend_pb.js";
 import { PluginError } from "./plugin-error.js";
 import { fromWebResponse, resourceOrigin, toWebRequest } from "./web-resource.js";
@@ -140,5 +141,49 @@ describe("fromWebResponse", () => {
       "content-type": { values: ["text/plain"] },
       "set-cookie": { values: ["a=1; Path=/", "b=2, c=3"] },
     });
+  });
+
+  /** The messages of a response, collected. */
+  async function messagesOf(response: Response) {
+    const messages = [];
+    for await (const m of fromWebResponse(response, signal)) messages.push(m);
+    return messages;
+  }
+
+  it("sets no errorSource below 400", async () => {
+    for (const status of [200, 204, 302, 399]) {
+      const [head] = await messagesOf(new Response(null, { status }));
+      expect(head?.errorSource, String(status)).toBeUndefined();
+    }
+  });
+
+  it("sets the errorSource of a status >= 400 by errorSourceFromHttpStatus, on the first message only", async () => {
+    const chunks = ["a", "b"];
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        const next = chunks.shift();
+        if (next === undefined) controller.close();
+        else controller.enqueue(new TextEncoder().encode(next));
+      },
+    });
+    const messages = await messagesOf(new Response(body, { status: 502 }));
+    expect(messages.map((m) => m.errorSource)).toEqual(["downstream", undefined]);
+    const [notAllowed] = await messagesOf(new Response(null, { status: 405 }));
+    expect(notAllowed?.errorSource).toBe("plugin");
+    const [notFound] = await messagesOf(new Response("", { status: 404 }));
+    expect(notFound?.errorSource).toBe("downstream");
+  });
+
+  it("takes the errorSource of the error that made the response over the status's", async () => {
+    const [fromPlugin] = await messagesOf(errorResponse(new PluginError("bad input", { status: 502 })));
+    expect(fromPlugin?.code).toBe(502);
+    expect(fromPlugin?.errorSource).toBe("plugin");
+    const [fromDownstream] = await messagesOf(
+      errorResponse(new PluginError("no such table", { status: 405, source: "downstream" })),
+    );
+    expect(fromDownstream?.errorSource).toBe("downstream");
+    const [fromBug] = await messagesOf(errorResponse(new Error("boom")));
+    expect(fromBug?.code).toBe(500);
+    expect(fromBug?.errorSource).toBe("plugin");
   });
 });

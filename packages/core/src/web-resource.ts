@@ -1,4 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
+import { responseErrorSource } from "./error-response.js";
+import { errorSourceFromHttpStatus } from "./error-source-from-http-status.js";
 import type {
   CallResourceRequest,
   CallResourceResponseSchema,
@@ -154,14 +156,32 @@ function headerMap(headers: Headers): Record<string, MessageInitShape<typeof Str
 }
 
 /**
- * The CallResource messages of a web `Response`: the first carries status, headers and the first
- * body chunk; each later chunk of a streamed body is one more message. @private Internal code.
+ * The `errorSource` of a CallResource response (SDK v0.300.0, field 4): the source of the error
+ * that made the response ({@link errorResponse} records it), else for a status >= 400 the source
+ * {@link errorSourceFromHttpStatus} gives that status, else empty (no error). The Go SDK copies
+ * available here end at v0.296.3, before this field; its reference proto says only "Source of an
+ * error response", so this follows the SDK's own rule for error statuses (`ErrorSourceFromHTTPStatus`
+ * is what Go's `DataResponse` and request metrics use when no source is given) and leaves success
+ * answers without one, as Go leaves `DataResponse.errorSource` empty when there is no error.
+ */
+function resourceErrorSource(response: Response): string {
+  const fromError = responseErrorSource(response);
+  if (fromError) return fromError;
+  return response.status >= 400 ? errorSourceFromHttpStatus(response.status) : "";
+}
+
+/**
+ * The CallResource messages of a web `Response`: the first carries status, headers, the error
+ * source (see {@link resourceErrorSource}) and the first body chunk; each later chunk of a streamed
+ * body is one more message. @private Internal code.
  */
 export async function* fromWebResponse(
   response: Response,
   signal: AbortSignal,
 ): AsyncGenerator<ResponseInit> {
   const head: ResponseInit = { code: response.status, headers: headerMap(response.headers) };
+  const errorSource = resourceErrorSource(response);
+  if (errorSource) head.errorSource = errorSource;
   if (!response.body) {
     yield head;
     return;

@@ -1,4 +1,4 @@
-import { assertLoopbackHost } from "@gfsdk/core";
+import { assertLoopbackHost } from "@gfsdk/core/protocol";
 import { type Server, ServerCredentials } from "@grpc/grpc-js";
 import { setUnixSocketPermissions } from "./unix-socket-permissions.js";
 

@@ -1,5 +1,5 @@
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { goplugin } from "@gfsdk/core";
+import type { goplugin } from "@gfsdk/core/protocol";
 
 /**
  * Creates go-plugin's `plugin.GRPCController` service. `Shutdown` answers at once and then runs

@@ -1,6 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { createLogger, createPluginServices, goplugin, health, type Logger, type Plugin } from "@gfsdk/core";
+import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
+import { createPluginServices, defaultMaxMessageBytes, goplugin, health } from "@gfsdk/core/protocol";
 import { Server, type ServerCredentials } from "@grpc/grpc-js";
 import { type BoundAddress, bindGrpcServer, type ListenTarget } from "./bind-grpc-server.js";
 import { createControllerService } from "./controller-service.js";
@@ -10,8 +11,8 @@ import { createPluginMetrics, type PluginMetrics } from "./plugin-metrics.js";
 import { createStdioService } from "./stdio-service.js";
 import { removeUnixSocket } from "./unix-socket-path.js";
 
-/** Largest request accepted by default, in bytes: 16 MiB, the Go SDK's default. */
-export const defaultMaxReceiveMessageSize = 16 * 1024 * 1024;
+/** Largest request accepted by default, in bytes: core's `defaultMaxMessageBytes` (16 MiB), shared with the Connect adapter. */
+export const defaultMaxReceiveMessageSize = defaultMaxMessageBytes;
 
 /**
  * How long a graceful shutdown waits for calls in flight by default, in milliseconds. Grafana

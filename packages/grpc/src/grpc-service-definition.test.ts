@@ -1,6 +1,6 @@
 import { create, type DescService, toBinary } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { describe, expect, it } from "vitest";
 import { createGrpcServiceDefinition } from "./grpc-service-definition.js";
 

@@ -1,7 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { googleRpc, toConnectError } from "@gfsdk/core";
+import { googleRpc, toConnectError } from "@gfsdk/core/protocol";
 import { status } from "@grpc/grpc-js";
 import { describe, expect, it } from "vitest";
 import { statusDetailsKey, toGrpcStatus } from "./grpc-status.js";

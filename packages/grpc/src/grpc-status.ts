@@ -1,7 +1,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import { type Any, AnySchema, anyPack } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { googleRpc } from "@gfsdk/core";
+import { googleRpc } from "@gfsdk/core/protocol";
 import type { StatusObject, status } from "@grpc/grpc-js";
 import { headersToMetadata } from "./grpc-metadata.js";
 

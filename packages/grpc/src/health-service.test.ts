@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createHandlerContext } from "@connectrpc/connect";
-import { health } from "@gfsdk/core";
+import { health } from "@gfsdk/core/protocol";
 import { describe, expect, it } from "vitest";
 import { createHealthService } from "./health-service.js";
 

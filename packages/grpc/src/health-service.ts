@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
-import { health } from "@gfsdk/core";
+import { health } from "@gfsdk/core/protocol";
 
 const { HealthCheckResponse_ServingStatus: ServingStatus } = health;
 

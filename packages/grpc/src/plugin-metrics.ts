@@ -1,4 +1,4 @@
-import type { CompletedRequest } from "@gfsdk/core";
+import type { CompletedRequest } from "@gfsdk/core/protocol";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, type Registry, register } from "prom-client";
 
 /** Request metrics of a plugin and the registry CollectMetrics serves. */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
 import { createClient } from "@connectrpc/connect";
-import { goplugin } from "@gfsdk/core";
+import { goplugin } from "@gfsdk/core/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
 import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";

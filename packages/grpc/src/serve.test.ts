@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
-import { goplugin } from "@gfsdk/core";
+import { goplugin } from "@gfsdk/core/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PluginServer, type ServeOptions, serve } from "./serve.js";
 import { createFixtureEvents, createFixturePlugin, type FixtureEvents } from "./testing/fixture-plugin.js";

@@ -1,6 +1,6 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
-import type { goplugin } from "@gfsdk/core";
+import type { goplugin } from "@gfsdk/core/protocol";
 
 /**
  * Creates go-plugin's `plugin.GRPCStdio` service. The host opens `StreamStdio` once after

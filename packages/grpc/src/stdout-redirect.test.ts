@@ -1,4 +1,4 @@
-import { SecretRedactor } from "@gfsdk/core";
+import { SecretRedactor } from "@gfsdk/core/protocol";
 import { describe, expect, it } from "vitest";
 import { redirectStdout } from "./stdout-redirect.js";
 import { createOutputSink } from "./testing/output-sink.js";

@@ -1,4 +1,4 @@
-import { type SecretRedactor, secretRedactor } from "@gfsdk/core";
+import { type SecretRedactor, secretRedactor } from "@gfsdk/core/protocol";
 
 type Write = NodeJS.WritableStream["write"];
 type WriteArgs = Parameters<Write>;

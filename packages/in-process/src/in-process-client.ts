@@ -1,6 +1,7 @@
 import { createRouterTransport } from "@connectrpc/connect";
-import type { Plugin, PluginClient, PluginServicesOptions } from "@gfsdk/core";
-import { createPluginClient, createPluginServices, registerPlugin } from "@gfsdk/core";
+import type { Plugin } from "@gfsdk/core";
+import type { PluginClient, PluginServicesOptions } from "@gfsdk/core/protocol";
+import { createPluginClient, createPluginServices, registerPlugin } from "@gfsdk/core/protocol";
 
 /** Options of {@link createInProcessClient}. */
 export interface InProcessClientOptions extends PluginServicesOptions {}

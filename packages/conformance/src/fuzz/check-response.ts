@@ -1,5 +1,5 @@
 import { type DescMethod, fromBinary } from "@bufbuild/protobuf";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 
 const isHttpStatus = (status: number) => Number.isInteger(status) && status >= 100 && status <= 599;
 

@@ -1,7 +1,7 @@
 import { fromBinary } from "@bufbuild/protobuf";
 import { anyUnpack } from "@bufbuild/protobuf/wkt";
 import { Code } from "@connectrpc/connect";
-import { googleRpc } from "@gfsdk/core";
+import { googleRpc } from "@gfsdk/core/protocol";
 import type { Metadata } from "@grpc/grpc-js";
 
 /**

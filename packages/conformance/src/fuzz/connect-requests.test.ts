@@ -7,7 +7,7 @@
 import { fromBinary, fromJsonString, toBinary, toJsonString } from "@bufbuild/protobuf";
 import type { ConnectError } from "@connectrpc/connect";
 import { type ConnectServer, serveConnect } from "@gfsdk/connect";
-import { googleRpc, pluginv2 } from "@gfsdk/core";
+import { googleRpc, pluginv2 } from "@gfsdk/core/protocol";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mutatedBytes } from "./byte-mutations.js";

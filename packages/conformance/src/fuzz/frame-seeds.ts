@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { createRandomFrame, frameToArrow, frameToJSONString } from "@gfsdk/dataframe";
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createInProcessClient } from "@gfsdk/in-process";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { createGrpcServer, type GrpcServer } from "@gfsdk/grpc";
 import { Client, credentials } from "@grpc/grpc-js";
 import fc from "fast-check";

@@ -5,7 +5,7 @@
 // Long run: GFSDK_FUZZ_RUNS=5000 npx vitest run packages/conformance/src/fuzz/query-models.test.ts
 // (or node tools/scripts/fuzz.ts --runs 5000).
 
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createInProcessClient } from "@gfsdk/in-process";

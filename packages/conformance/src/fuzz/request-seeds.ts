@@ -1,5 +1,5 @@
 import { create, type DescMessage, type DescMethod, type DescService, toBinary } from "@bufbuild/protobuf";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { query, testdataContext } from "../requests.js";
 
 const encoder = new TextEncoder();

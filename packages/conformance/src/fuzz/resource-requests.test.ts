@@ -5,7 +5,7 @@
 // Long run: GFSDK_FUZZ_RUNS=5000 npx vitest run packages/conformance/src/fuzz/resource-requests.test.ts
 // (or node tools/scripts/fuzz.ts --runs 5000).
 import { ConnectError } from "@connectrpc/connect";
-import { googleRpc, resourceOrigin } from "@gfsdk/core";
+import { googleRpc, resourceOrigin } from "@gfsdk/core/protocol";
 import { createInProcessClient } from "@gfsdk/in-process";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";

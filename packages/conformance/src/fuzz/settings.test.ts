@@ -5,7 +5,8 @@
 // Long run: GFSDK_FUZZ_RUNS=5000 npx vitest run packages/conformance/src/fuzz/settings.test.ts
 // (or node tools/scripts/fuzz.ts --runs 5000).
 import { create } from "@bufbuild/protobuf";
-import { definePlugin, HealthStatus, type PluginContext, pluginv2 } from "@gfsdk/core";
+import { definePlugin, HealthStatus, type PluginContext } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createInProcessClient } from "@gfsdk/in-process";
 import fc from "fast-check";

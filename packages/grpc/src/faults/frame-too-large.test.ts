@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
 import { createGrpcPluginClient, type GrpcPluginClient } from "../testing/grpc-plugin-client.js";

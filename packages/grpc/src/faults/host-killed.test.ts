@@ -7,7 +7,7 @@ import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { pluginv2 } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
 import { createGrpcPluginClient, type GrpcPluginClient } from "../testing/grpc-plugin-client.js";

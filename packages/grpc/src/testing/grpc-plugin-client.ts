@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { connect as connectTls } from "node:tls";
 import type { Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import { createPluginClient, type PluginClient } from "@gfsdk/core";
+import { createPluginClient, type PluginClient } from "@gfsdk/core/protocol";
 
 /** A {@link PluginClient} over a gRPC connection, and a way to close that connection. */
 export type GrpcPluginClient = PluginClient & {

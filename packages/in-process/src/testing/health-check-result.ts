@@ -1,4 +1,5 @@
-import { HealthStatus, type pluginv2 } from "@gfsdk/core";
+import { HealthStatus } from "@gfsdk/core";
+import type { pluginv2 } from "@gfsdk/core/protocol";
 
 /** A health status by name, as Grafana shows it. */
 export type HealthStatusName = "OK" | "ERROR" | "UNKNOWN";

@@ -1,5 +1,5 @@
 import type { MessageInitShape } from "@bufbuild/protobuf";
-import type { pluginv2 } from "@gfsdk/core";
+import type { pluginv2 } from "@gfsdk/core/protocol";
 import type {
   TestAppSettings,
   TestDataSourceSettings,

@@ -1,5 +1,6 @@
 import type { CallOptions } from "@connectrpc/connect";
-import { DataFrameFormat, type Plugin, type pluginv2 } from "@gfsdk/core";
+import { DataFrameFormat, type Plugin } from "@gfsdk/core";
+import type { pluginv2 } from "@gfsdk/core/protocol";
 import {
   createInProcessClient,
   type InProcessClient,

@@ -1,4 +1,5 @@
-import { type ErrorSource, pluginv2 } from "@gfsdk/core";
+import type { ErrorSource } from "@gfsdk/core";
+import { pluginv2 } from "@gfsdk/core/protocol";
 import { type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 
 /** The answer to one query, with its frames decoded. */

@@ -1,4 +1,4 @@
-import type { pluginv2 } from "@gfsdk/core";
+import type { pluginv2 } from "@gfsdk/core/protocol";
 
 /** A CallResource answer, its streamed chunks joined. */
 export interface ResourceResult {
