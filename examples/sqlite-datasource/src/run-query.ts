@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { PluginError, type TimeRange } from "@gfsdk/core";
+import { type GrafanaConfig, PluginError, type TimeRange } from "@gfsdk/core";
 import type { Frame } from "@gfsdk/dataframe";
 import { expandMacros } from "./expand-macros.js";
 import { runSql } from "./run-sql.js";
@@ -11,6 +11,12 @@ import { toTimeSeries } from "./to-time-series.js";
  * (older Grafana versions, or a limit of 0, which Grafana does not send).
  */
 export const defaultRowLimit = 1_000_000;
+
+/** The row limit of a request: `GF_SQL_ROW_LIMIT` when it is a positive number, else {@link defaultRowLimit}. */
+export function rowLimitOf(config: GrafanaConfig): number {
+  const limit = config.sql.rowLimit;
+  return limit !== undefined && Number.isInteger(limit) && limit > 0 ? limit : defaultRowLimit;
+}
 
 /** One query as {@link runQuery} needs it. */
 export interface SqliteQuery {

@@ -2,10 +2,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DatabaseSync } from "node:sqlite";
+import { GrafanaConfig } from "@gfsdk/core";
 import { frameRows } from "@gfsdk/in-process/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSampleDatabase } from "./create-sample-database.js";
 import { openDatabase } from "./open-database.js";
+import { defaultRowLimit, rowLimitOf } from "./run-query.js";
 import { runSql } from "./run-sql.js";
 
 let dir: string;
@@ -77,5 +79,15 @@ describe("runSql", () => {
     );
     expect(() => runSql(db, "SELECT 1; DELETE FROM metrics", { rowLimit: 1 })).toThrow("one SQL statement");
     expect(runSql(db, "SELECT count(*) AS n FROM metrics", { rowLimit: 1 }).fields[0]!.at(0)).toBe(6n);
+  });
+});
+
+describe("rowLimitOf", () => {
+  it("takes GF_SQL_ROW_LIMIT when positive, else Grafana's default", () => {
+    expect(rowLimitOf(new GrafanaConfig({ GF_SQL_ROW_LIMIT: "500" }))).toBe(500);
+    expect(rowLimitOf(new GrafanaConfig({}))).toBe(defaultRowLimit);
+    expect(rowLimitOf(new GrafanaConfig({ GF_SQL_ROW_LIMIT: "0" }))).toBe(1_000_000);
+    expect(rowLimitOf(new GrafanaConfig({ GF_SQL_ROW_LIMIT: "-5" }))).toBe(1_000_000);
+    expect(rowLimitOf(new GrafanaConfig({ GF_SQL_ROW_LIMIT: "many" }))).toBe(1_000_000);
   });
 });

@@ -1,7 +1,7 @@
 import { definePlugin, HealthStatus, PluginError } from "@gfsdk/core";
 import type { z } from "zod";
 import { listColumns, listTables } from "./list-tables.js";
-import { defaultRowLimit, runQuery } from "./run-query.js";
+import { rowLimitOf, runQuery } from "./run-query.js";
 import { SqliteConnection } from "./sqlite-connection.js";
 import { type SqliteJsonData, sqliteJsonData, sqliteQueryModel } from "./sqlite-settings.js";
 
@@ -34,7 +34,7 @@ export const sqlitePlugin = definePlugin<SqliteJsonData, Record<string, string>,
 
   queryData(query, { instance, pluginContext }) {
     const model = parse(sqliteQueryModel, query.model, `invalid query model for refId "${query.refId}"`);
-    const rowLimit = pluginContext.grafanaConfig.sql.rowLimit ?? defaultRowLimit;
+    const rowLimit = rowLimitOf(pluginContext.grafanaConfig);
     return [
       runQuery(instance.db, { model, timeRange: query.timeRange, intervalMs: query.intervalMs }, rowLimit),
     ];
