@@ -38,10 +38,10 @@ describe("appPlugin's notes API", () => {
   it("refuses an invalid body with a 400 naming the field, and a body that is no JSON", async () => {
     const wrongType = await post({ title: 5 });
     expect(wrongType.status).toBe(400);
-    expect(wrongType.json<{ error: string }>().error).toContain("title");
+    expect(wrongType.json<{ message: string }>().message).toContain("title");
     const extra = await post({ title: "x", color: "red" });
     expect(extra.status).toBe(400);
-    expect(extra.json<{ error: string }>().error).toContain("color");
+    expect(extra.json<{ message: string }>().message).toContain("color");
     const notJson = await tester.callResource({ method: "POST", path: "notes", body: "{oops" });
     expect(notJson.status).toBe(400);
     expect((await tester.callResource({ path: "notes" })).json()).toEqual([]);

@@ -2,6 +2,7 @@ import { definePlugin, HealthStatus, PublishStreamStatus, SubscribeStreamStatus 
 import { noteInput } from "./note-input.js";
 import { NoteStore, NoteStoreFullError } from "./note-store.js";
 import { notesFrame } from "./notes-frame.js";
+import { readJson } from "./read-json.js";
 
 /** The plugin id of the example app, as in its plugin.json. */
 export const appPluginId = "gfsdk-example-app";
@@ -9,33 +10,14 @@ export const appPluginId = "gfsdk-example-app";
 /** The Live channel path of the notes: `plugin/gfsdk-example-app/notes` in Grafana. */
 export const notesChannel = "notes";
 
-const notFound = () => Response.json({ error: "no such note" }, { status: 404 });
-
-async function createNote(request: Request, store: NoteStore): Promise<Response> {
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch (error) {
-    return Response.json({ error: `the body is not JSON: ${(error as Error).message}` }, { status: 400 });
-  }
-  const parsed = noteInput.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    return Response.json({ error: `invalid note: ${issues.join("; ")}` }, { status: 400 });
-  }
-  try {
-    return Response.json(store.create(parsed.data), { status: 201 });
-  } catch (error) {
-    if (error instanceof NoteStoreFullError) return Response.json({ error: error.message }, { status: 409 });
-    throw error;
-  }
-}
+const noSuchNote = (id: string) =>
+  Response.json({ message: `no note with id ${JSON.stringify(id)}` }, { status: 404 });
 
 /**
- * The example app: a notes API (`GET/POST /notes`, `GET/DELETE /notes/:id`) and the Live channel
- * `notes`, which sends the notes as a frame on subscribe and after every change.
+ * The example app: a notes API on the resource router (`GET/POST /notes`, `GET/DELETE /notes/:id`)
+ * and the Live channel `notes`, which sends the notes as a frame on subscribe and after every change.
  */
-export const appPlugin = definePlugin<Record<string, never>, Record<string, string>, NoteStore>({
+export const appPlugin = definePlugin({
   createInstance: () => new NoteStore(),
 
   checkHealth: ({ instance }) => ({
@@ -43,34 +25,37 @@ export const appPlugin = definePlugin<Record<string, never>, Record<string, stri
     message: `The notes API is working: ${instance.list().length} notes`,
   }),
 
-  async callResource(request, { instance, path }) {
-    const segments = path.replace(/^\/+|\/+$/g, "").split("/");
-    if (segments[0] !== "notes" || segments.length > 2) return new Response("not found", { status: 404 });
-    if (segments.length === 1) {
-      if (request.method === "GET") return Response.json(instance.list());
-      if (request.method === "POST") return createNote(request, instance);
-      return new Response(null, { status: 405, headers: { Allow: "GET, POST" } });
-    }
-    const id = decodeURIComponent(segments[1]!);
-    if (request.method === "GET") {
-      const note = instance.get(id);
-      return note === undefined ? notFound() : Response.json(note);
-    }
-    if (request.method === "DELETE")
-      return instance.delete(id) ? new Response(null, { status: 204 }) : notFound();
-    return new Response(null, { status: 405, headers: { Allow: "GET, DELETE" } });
+  routes: {
+    "GET /notes": (_request, { instance }) => Response.json(instance.list()),
+    "POST /notes": async (request, { instance }) => {
+      const input = await readJson(request, noteInput); // a 400 naming the bad field otherwise
+      try {
+        return Response.json(instance.create(input), { status: 201 });
+      } catch (error) {
+        if (error instanceof NoteStoreFullError)
+          return Response.json({ message: error.message }, { status: 409 });
+        throw error;
+      }
+    },
+    "GET /notes/:id": (_request, { instance, params }) => {
+      const note = instance.get(params.id);
+      return note === undefined ? noSuchNote(params.id) : Response.json(note);
+    },
+    "DELETE /notes/:id": (_request, { instance, params }) =>
+      instance.delete(params.id) ? new Response(null, { status: 204 }) : noSuchNote(params.id),
   },
 
   subscribeStream: ({ path }, { instance }) =>
     path === notesChannel
-      ? { status: SubscribeStreamStatus.OK, data: notesFrame(instance.list()) }
+      ? { status: SubscribeStreamStatus.OK, initialData: notesFrame(instance.list()) }
       : { status: SubscribeStreamStatus.NOT_FOUND },
 
   async runStream({ path }, sender, { instance, signal }) {
     if (path !== notesChannel) return;
     const changes = instance.changes(signal); // listens now: no change after this send is missed
-    await sender.sendFrame(notesFrame(instance.list()), "all");
-    for await (const _ of changes) await sender.sendFrame(notesFrame(instance.list()), "data");
+    // The first send carries the frame's schema and data, the later ones (same schema) data only.
+    await sender.sendFrame(notesFrame(instance.list()));
+    for await (const _ of changes) await sender.sendFrame(notesFrame(instance.list()));
   },
 
   publishStream: () => ({ status: PublishStreamStatus.PERMISSION_DENIED }),

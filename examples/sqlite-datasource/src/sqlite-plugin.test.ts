@@ -39,7 +39,8 @@ describe("sqlitePlugin", () => {
     });
     expect(await health({ path: "rel.db" }, "relative")).toMatchObject({
       status: "ERROR",
-      message: expect.stringContaining("path: must be an absolute path"),
+      message:
+        "invalid jsonData: path: must be an absolute path (the plugin's working directory is Grafana's)",
     });
     expect(await health({ path: join(dir, "missing.db") }, "missing")).toMatchObject({
       status: "ERROR",
@@ -112,7 +113,11 @@ describe("sqlitePlugin", () => {
     expect(await tester.query({ model: { rawSql: "SELECT 1", format: "graph" } })).toMatchObject({
       status: 400,
       errorSource: "plugin",
-      error: expect.stringContaining("format"),
+      error: expect.stringMatching(/^invalid query model for refId "A": format: /),
+    });
+    expect(await tester.query({ model: {} })).toMatchObject({
+      status: 400,
+      error: expect.stringMatching(/^invalid query model for refId "A": rawSql: /),
     });
   });
 

@@ -1,55 +1,51 @@
 import { definePlugin, HealthStatus, PluginError } from "@gfsdk/core";
-import type { z } from "zod";
 import { listColumns, listTables } from "./list-tables.js";
 import { rowLimitOf, runQuery } from "./run-query.js";
 import { SqliteConnection } from "./sqlite-connection.js";
-import { type SqliteJsonData, sqliteJsonData, sqliteQueryModel } from "./sqlite-settings.js";
+import { sqliteJsonData, sqliteQueryModel } from "./sqlite-settings.js";
 
 /** The plugin id of the SQLite data source, as in its plugin.json. */
 export const sqlitePluginId = "gfsdk-sqlite-datasource";
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-  throw new PluginError(`${what}: ${issues.join("; ")}`, { status: 400 });
-}
-
-/** The SQLite data source: SQL over `node:sqlite` with Grafana's SQL macros. */
-export const sqlitePlugin = definePlugin<SqliteJsonData, Record<string, string>, SqliteConnection>({
-  createInstance: ({ dataSourceInstanceSettings }) =>
-    new SqliteConnection(
-      parse(sqliteJsonData, dataSourceInstanceSettings?.jsonData ?? {}, "invalid jsonData").path,
-    ),
+/**
+ * The SQLite data source: SQL over `node:sqlite` with Grafana's SQL macros, settings checked by
+ * {@link sqliteJsonData}, one connection per data source.
+ */
+export const sqlitePlugin = definePlugin({
+  jsonData: sqliteJsonData,
+  createInstance: ({ jsonData }) => new SqliteConnection(jsonData.path),
   disposeInstance: (connection) => connection.close(),
 
   checkHealth({ instance }) {
-    const tables = listTables(instance.db);
-    instance.db.prepare("SELECT 1").get();
-    return {
-      status: HealthStatus.OK,
-      message: `Database ${instance.path} is working: ${tables.length} tables and views`,
-    };
-  },
-
-  queryData(query, { instance, pluginContext }) {
-    const model = parse(sqliteQueryModel, query.model, `invalid query model for refId "${query.refId}"`);
-    const rowLimit = rowLimitOf(pluginContext.grafanaConfig);
-    return [
-      runQuery(instance.db, { model, timeRange: query.timeRange, intervalMs: query.intervalMs }, rowLimit),
-    ];
-  },
-
-  callResource(request, { instance, path }) {
-    const pathname = `/${path.replace(/^\/+/, "")}`;
-    const columns = /^\/tables\/([^/]+)\/columns$/.exec(pathname);
-    if (request.method === "GET" && pathname === "/tables") return Response.json(listTables(instance.db));
-    if (request.method === "GET" && columns) {
-      const found = listColumns(instance.db, decodeURIComponent(columns[1]!));
-      return found === undefined
-        ? Response.json({ error: "no such table" }, { status: 404 })
-        : Response.json(found);
+    try {
+      const tables = listTables(instance.db);
+      instance.db.prepare("SELECT 1").get();
+      return {
+        status: HealthStatus.OK,
+        message: `Database ${instance.path} is working: ${tables.length} tables and views`,
+      };
+    } catch (error) {
+      return { status: HealthStatus.ERROR, message: (error as Error).message, errorSource: "downstream" };
     }
-    return new Response("not found", { status: 404 });
+  },
+
+  // Grafana's SQL query editors send no queryType: one handler answers every query.
+  queryTypes: {
+    "": {
+      model: sqliteQueryModel,
+      query: (query, { instance, pluginContext }) => [
+        runQuery(instance.db, query, rowLimitOf(pluginContext.grafanaConfig)),
+      ],
+    },
+  },
+
+  routes: {
+    "GET /tables": (_request, { instance }) => Response.json(listTables(instance.db)),
+    "GET /tables/:name/columns": (_request, { instance, params }) => {
+      const columns = listColumns(instance.db, params.name);
+      if (columns === undefined)
+        throw new PluginError(`no table or view named ${JSON.stringify(params.name)}`, { status: 404 });
+      return Response.json(columns);
+    },
   },
 });

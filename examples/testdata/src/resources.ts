@@ -3,7 +3,7 @@ const encoder = new TextEncoder();
 /** `GET|POST echo`, `GET stream?chunks=n`, 404 otherwise: the CallResource contract of testdata. */
 export async function callTestdataResource(
   request: Request,
-  context: { path: string; url: string },
+  context: { path: string; rawUrl: string },
 ): Promise<Response> {
   const url = new URL(request.url);
   const path = url.pathname.replace(/^\/+/, "");
@@ -15,7 +15,7 @@ export async function callTestdataResource(
     return Response.json({
       method: request.method,
       path: context.path,
-      url: context.url,
+      url: context.rawUrl,
       headers,
       body: request.method === "POST" ? await request.text() : "",
     });

@@ -5,6 +5,7 @@ import {
   PluginError,
   PublishStreamStatus,
   SubscribeStreamStatus,
+  typed,
 } from "@gfsdk/core";
 import { abortableSleep } from "./abortable-sleep.js";
 import { allTypesFrame } from "./all-types-frame.js";
@@ -54,8 +55,12 @@ function randomWalkOptions(query: DataQuery<RandomWalkModel>, queryType: string)
  * The testdata example datasource: generates data to exercise every part of the protocol, by the
  * fixed contract in the repository's conformance notes.
  */
-export const testdataPlugin = definePlugin<TestdataJsonData>({
+export const testdataPlugin = definePlugin({
+  // A plain type: the contract answers bad settings values itself (none are checked today).
+  jsonData: typed<TestdataJsonData>(),
+
   checkHealth({ pluginContext }) {
+    // A data source's setting: testdata sent app settings (a misconfigured host) stays healthy.
     if (pluginContext.dataSourceInstanceSettings?.jsonData.fail === true) {
       return { status: HealthStatus.ERROR, message: "Data source is configured to fail" };
     }
@@ -63,38 +68,49 @@ export const testdataPlugin = definePlugin<TestdataJsonData>({
   },
 
   // Every model field is checked before a generator runs (see query-model.ts).
-  queryData: {
-    random_walk: (query: DataQuery<RandomWalkModel>) =>
-      randomWalkFrames(query, randomWalkOptions(query, "random_walk")),
-    async slow(query: DataQuery<RandomWalkModel>, { signal }) {
-      const options = randomWalkOptions(query, "slow");
-      await abortableSleep(
-        integerField(query.model, "ms", { queryType: "slow", min: 0, max: 600_000, fallback: 0 }),
-        signal,
-      );
-      return randomWalkFrames(query, options);
+  queryTypes: {
+    random_walk: {
+      model: typed<RandomWalkModel>(),
+      query: (query) => randomWalkFrames(query, randomWalkOptions(query, "random_walk")),
     },
-    all_types: () => [allTypesFrame()],
-    rows: (query: DataQuery<{ rows?: number }>) => [
-      rowsFrame(
-        integerField(query.model, "rows", { queryType: "rows", min: 0, max: 10_000_000, fallback: 0 }),
-        frameTimeRange(query.timeRange, "rows"),
-      ),
-    ],
-    error(query: DataQuery<{ source?: string; status?: number; message?: string }>) {
-      const source = choiceField(query.model, "source", "error", ["plugin", "downstream"], "plugin");
-      const status = integerField(query.model, "status", {
-        queryType: "error",
-        min: 100,
-        max: 599,
-        fallback: 500,
-      });
-      const message = query.model.message;
-      if (message !== undefined && typeof message !== "string")
-        throw new PluginError(`error.message must be a string, got ${JSON.stringify(message)}`, {
-          status: 400,
+    slow: {
+      model: typed<RandomWalkModel>(),
+      async query(query, { signal }) {
+        const options = randomWalkOptions(query, "slow");
+        await abortableSleep(
+          integerField(query.model, "ms", { queryType: "slow", min: 0, max: 600_000, fallback: 0 }),
+          signal,
+        );
+        return randomWalkFrames(query, options);
+      },
+    },
+    all_types: { query: () => [allTypesFrame()] },
+    rows: {
+      model: typed<{ rows?: number }>(),
+      query: (query) => [
+        rowsFrame(
+          integerField(query.model, "rows", { queryType: "rows", min: 0, max: 10_000_000, fallback: 0 }),
+          frameTimeRange(query.timeRange, "rows"),
+        ),
+      ],
+    },
+    error: {
+      model: typed<{ source?: string; status?: number; message?: string }>(),
+      query(query) {
+        const source = choiceField(query.model, "source", "error", ["plugin", "downstream"], "plugin");
+        const status = integerField(query.model, "status", {
+          queryType: "error",
+          min: 100,
+          max: 599,
+          fallback: 500,
         });
-      return { error: message || `testdata error from ${source}`, status, errorSource: source };
+        const message = query.model.message;
+        if (message !== undefined && typeof message !== "string")
+          throw new PluginError(`error.message must be a string, got ${JSON.stringify(message)}`, {
+            status: 400,
+          });
+        return { error: message || `testdata error from ${source}`, status, errorSource: source };
+      },
     },
   },
 

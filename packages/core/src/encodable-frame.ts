@@ -19,8 +19,16 @@ export interface FrameEncodeOptions {
 export interface EncodableFrame {
   /** The query this frame answers. Core fills it from the query when empty. */
   refId?: string | undefined;
+  /** The frame's name; QueryChunkedData uses it as the frameId of frames a query handler yields. */
+  name?: string | undefined;
   /** The frame as one Arrow IPC file or as frame JSON (UTF-8). */
   encode(format: FrameFormat, options?: FrameEncodeOptions): Uint8Array;
+  /**
+   * A new frame with this frame's schema and the rows of this frame followed by those of `others`
+   * (each of the same schema). Core uses it to answer QueryData from chunks of one frameId; a
+   * frame without it cannot be sent in more than one chunk there.
+   */
+  concatRows?(others: readonly EncodableFrame[]): EncodableFrame;
 }
 
 /** A frame, or bytes already encoded in the response's format. */

@@ -1,5 +1,7 @@
-// The public API of @gfsdk/core.
+// The public API of @gfsdk/core: what plugin authors write against. Adapter internals are in
+// `@gfsdk/core/protocol`.
 
+export { maxChannelLength, validateChannelPath } from "./channel-path.js";
 export type { DataQuery, TimeRange } from "./data-query.js";
 export type {
   EncodableFrame,
@@ -8,6 +10,7 @@ export type {
   FrameInclude,
   FrameLike,
 } from "./encodable-frame.js";
+export { errorSourceFromHttpStatus } from "./error-source-from-http-status.js";
 export {
   CheckHealthResponse_HealthStatus as HealthStatus,
   DataFrameFormat,
@@ -16,32 +19,39 @@ export {
 } from "./gen/pluginv2/backend_pb.js";
 export { GrafanaConfig } from "./grafana-config.js";
 export type { LogAttributes, Logger, LoggerOptions, LogLevel } from "./logger.js";
-export { createLogger, hclogTimestamp, SecretRedactor, secretRedactor } from "./logger.js";
+export { createLogger, hclogTimestamp, maskLogger, SecretRedactor } from "./logger.js";
 export type {
   CallContext,
   ChunkedDataWriter,
   ChunkedQueryHandler,
   DataResult,
+  DefaultJsonData,
+  DefaultSecureJsonData,
   HealthResult,
+  InstanceSettings,
   Plugin,
+  PluginDefinition,
   PluginHandlers,
   PublishResult,
+  QueriesHandler,
   QueryContext,
   QueryHandler,
-  QueryTypeHandlers,
+  QueryResult,
+  QueryResults,
+  QueryTypeDefinition,
   ResourceContext,
   StreamRequest,
-  StreamSender,
   SubscribeResult,
 } from "./plugin.js";
 export { definePlugin } from "./plugin.js";
-export type { PluginClient } from "./plugin-client.js";
-export { createPluginClient } from "./plugin-client.js";
 export type { AppSettings, DataSourceSettings, JsonObject, PluginContext } from "./plugin-context.js";
-export type { ErrorSource, PluginErrorOptions } from "./plugin-error.js";
-export { downstreamError, PluginError } from "./plugin-error.js";
+export type { DownstreamErrorOptions, ErrorSource, PluginErrorOptions } from "./plugin-error.js";
+export { DownstreamError, PluginError } from "./plugin-error.js";
+export type { InferSchema, Schema } from "./schema.js";
+export { typed } from "./schema.js";
+export type { StreamSender } from "./stream-sender.js";
 
-// Symbols above are for plugin authors. Symbols below are for adapters and tests.
+// Kept for the adapters until they all import `@gfsdk/core/protocol`; removed from here then.
 
 /** The generated gRPC health protocol. */
 export * as health from "./gen/grpc/health/v1/health_pb.js";
@@ -52,8 +62,9 @@ export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
 export type { LoopbackHostOptions } from "./loopback-address.js";
-/** The loopback rule every adapter applies before it listens (a plugin has no authentication). */
 export { assertLoopbackHost, isLoopbackHost } from "./loopback-address.js";
+export type { PluginClient } from "./plugin-client.js";
+export { createPluginClient } from "./plugin-client.js";
 export type {
   CompletedRequest,
   PluginServiceImpls,

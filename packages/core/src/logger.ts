@@ -25,7 +25,7 @@ export interface LoggerOptions {
   module?: string;
   /** Attributes added to every record. */
   attributes?: LogAttributes;
-  /** Strings masked wherever they appear in a line. Default: the shared {@link secretRedactor}. */
+  /** Strings masked wherever they appear in a line. Default: none; a plugin's services pass their own. */
   redactor?: SecretRedactor;
 }
 
@@ -43,11 +43,15 @@ function spellings(secret: string): string[] {
 }
 
 /**
- * Masks known secret values in text. Core registers every `decryptedSecureJsonData` value it sees,
- * so a secret that reaches a log message by accident is still not written.
+ * Masks known secret values in text. A plugin's services own one: they register the
+ * `decryptedSecureJsonData` values of each data source or app under its settings key, replace them
+ * when the settings change and drop them when the settings are evicted, so a secret that reaches a
+ * log message or an error text by accident is not written, and the set never outgrows the settings
+ * in use.
  */
 export class SecretRedactor {
-  readonly #secrets = new Set<string>();
+  /** The secrets of each owner (a settings key); `add` uses the owner `""`. */
+  readonly #owners = new Map<string, ReadonlySet<string>>();
   /**
    * Every spelling of every secret, longest first: masking a secret that is part of another one
    * first would leave the rest of the longer one readable.
@@ -60,19 +64,36 @@ export class SecretRedactor {
     this.minLength = minLength;
   }
 
-  /** Remembers values to mask from now on. */
+  /** Remembers values to mask from now on, for as long as this redactor lives. */
   add(values: Iterable<string>): void {
-    let added = false;
-    for (const value of values) {
-      if (value.length >= this.minLength && !this.#secrets.has(value)) {
-        this.#secrets.add(value);
-        added = true;
-      }
-    }
-    if (added) {
-      const forms = new Set([...this.#secrets].flatMap(spellings));
-      this.#forms = [...forms].sort((a, b) => b.length - a.length);
-    }
+    const kept = this.#owners.get("") ?? new Set<string>();
+    this.set("", [...kept, ...values]);
+  }
+
+  /** Replaces the secrets `owner` registered with `values` (empty: forgets them). */
+  set(owner: string, values: Iterable<string>): void {
+    const next = new Set([...values].filter((value) => value.length >= this.minLength));
+    const previous = this.#owners.get(owner);
+    if (previous && previous.size === next.size && [...next].every((v) => previous.has(v))) return;
+    if (next.size === 0) this.#owners.delete(owner);
+    else this.#owners.set(owner, next);
+    this.#rebuild();
+  }
+
+  /** Forgets the secrets `owner` registered. */
+  delete(owner: string): void {
+    if (this.#owners.delete(owner)) this.#rebuild();
+  }
+
+  /** The number of distinct secrets masked. */
+  get size(): number {
+    return new Set([...this.#owners.values()].flatMap((values) => [...values])).size;
+  }
+
+  #rebuild(): void {
+    const secrets = new Set([...this.#owners.values()].flatMap((values) => [...values]));
+    const forms = new Set([...secrets].flatMap(spellings));
+    this.#forms = [...forms].sort((a, b) => b.length - a.length);
   }
 
   /** `text` with each known secret, in each of its spellings, replaced by `[redacted]`. */
@@ -82,9 +103,6 @@ export class SecretRedactor {
     return out;
   }
 }
-
-/** The redactor shared by loggers and settings parsing in this process. */
-export const secretRedactor = new SecretRedactor();
 
 /**
  * An hclog timestamp: Go layout `2006-01-02T15:04:05.000000Z07:00`. go-plugin rejects any other
@@ -108,7 +126,7 @@ function renderValue(value: unknown): unknown {
 export function createLogger(options: LoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const minRank = levelRank[options.level ?? "debug"];
-  const redactor = options.redactor ?? secretRedactor;
+  const redactor = options.redactor;
   const make = (base: LogAttributes): Logger => {
     const log = (level: LogLevel, message: string, attributes?: LogAttributes) => {
       if (levelRank[level] < minRank) return;
@@ -133,9 +151,9 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           attributes: "unserializable",
         });
       }
-      write(`${redactor.redact(line)}\n`);
+      write(`${redactor ? redactor.redact(line) : line}\n`);
     };
-    return {
+    const logger: Logger = {
       trace: (m, a) => log("trace", m, a),
       debug: (m, a) => log("debug", m, a),
       info: (m, a) => log("info", m, a),
@@ -143,6 +161,51 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       error: (m, a) => log("error", m, a),
       with: (attributes) => make({ ...base, ...attributes }),
     };
+    if (redactor) maskedBy.set(logger, redactor);
+    return logger;
   };
   return make(options.attributes ?? {});
+}
+
+/** Loggers that mask whole lines already, with the redactor they use. */
+const maskedBy = new WeakMap<Logger, SecretRedactor>();
+
+/**
+ * `logger` with `redactor`'s secrets masked in every message and attribute (strings, error
+ * messages, and strings inside objects), for a logger a plugin author passed in. A logger that
+ * {@link createLogger} made with the same redactor masks whole lines already and is returned as is.
+ */
+export function maskLogger(logger: Logger, redactor: SecretRedactor): Logger {
+  if (maskedBy.get(logger) === redactor) return logger;
+  const mask = (value: unknown): unknown => {
+    if (typeof value === "string") return redactor.redact(value);
+    if (value instanceof Error) return redactor.redact(value.message);
+    if (value !== null && typeof value === "object") {
+      try {
+        return JSON.parse(
+          redactor.redact(
+            JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+          ),
+        );
+      } catch {
+        return "unserializable";
+      }
+    }
+    return value;
+  };
+  const maskAttributes = (attributes?: LogAttributes) =>
+    attributes && Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, mask(v)]));
+  const wrap = (inner: Logger): Logger => {
+    const wrapped: Logger = {
+      trace: (m, a) => inner.trace(redactor.redact(String(m)), maskAttributes(a)),
+      debug: (m, a) => inner.debug(redactor.redact(String(m)), maskAttributes(a)),
+      info: (m, a) => inner.info(redactor.redact(String(m)), maskAttributes(a)),
+      warn: (m, a) => inner.warn(redactor.redact(String(m)), maskAttributes(a)),
+      error: (m, a) => inner.error(redactor.redact(String(m)), maskAttributes(a)),
+      with: (attributes) => wrap(inner.with(maskAttributes(attributes) ?? {})),
+    };
+    maskedBy.set(wrapped, redactor);
+    return wrapped;
+  };
+  return wrap(logger);
 }

@@ -5,7 +5,7 @@ import type {
   User,
 } from "./gen/pluginv2/backend_pb.js";
 import { GrafanaConfig } from "./grafana-config.js";
-import { secretRedactor } from "./logger.js";
+import type { SecretRedactor } from "./logger.js";
 import { PluginError } from "./plugin-error.js";
 
 /** A JSON object, the default shape of `jsonData`. */
@@ -81,12 +81,13 @@ function parseJsonData(bytes: Uint8Array, what: string): JsonObject {
 }
 
 function hideSecrets<T extends object>(target: T, secrets: Record<string, string>): T {
-  secretRedactor.add(Object.values(secrets));
   Object.defineProperty(target, "decryptedSecureJsonData", { value: secrets, enumerable: false });
   return target;
 }
 
 interface CacheEntry<T> {
+  /** When a call last used these settings (`now()` ms), for idle eviction. */
+  lastUsed: number;
   updated: bigint;
   jsonData: Uint8Array;
   secrets: Record<string, string>;
@@ -98,8 +99,9 @@ function entry<T>(
   jsonData: Uint8Array,
   secrets: Record<string, string>,
   settings: T,
+  lastUsed: number,
 ): CacheEntry<T> {
-  return { updated, jsonData, secrets: { ...secrets }, settings };
+  return { lastUsed, updated, jsonData, secrets: { ...secrets }, settings };
 }
 
 /** Whether a cached parse still fits; comparing bytes is cheap next to parsing them again. */
@@ -117,15 +119,44 @@ function isSame<T>(
   );
 }
 
+/** Options of {@link PluginContextParser}. */
+export interface PluginContextParserOptions {
+  /** Where each settings' secrets are registered for masking, under the settings key. Default: none. */
+  redactor?: SecretRedactor;
+  /** Settings no call used for this long (ms) are dropped with their secrets. Default 1 h. */
+  idleTtlMs?: number;
+  /** The clock, in ms. Default `performance.now`. */
+  now?: () => number;
+}
+
 /**
- * Parses `PluginContext` messages, parsing each data source's or app's `jsonData` once while it stays
- * the same (keyed by uid or org, checked against `lastUpdatedMS` and the bytes). @private Internal code, used by the service layer.
+ * Parses `PluginContext` messages, parsing each data source's or app's `jsonData` once while it
+ * stays the same (keyed by uid or org, checked against `lastUpdatedMS` and the bytes). Settings
+ * replaced by newer ones, or idle for `idleTtlMs`, are dropped with their secrets, so neither the
+ * cache nor the redactor outgrows the settings in use. @private Internal code, used by the service layer.
  */
 export class PluginContextParser {
   readonly #dataSources = new Map<string, CacheEntry<DataSourceSettings>>();
   readonly #apps = new Map<string, CacheEntry<AppSettings>>();
+  readonly #redactor: SecretRedactor | undefined;
+  readonly #idleTtlMs: number;
+  readonly #now: () => number;
+  #lastSweep: number;
+
+  constructor(options: PluginContextParserOptions = {}) {
+    this.#redactor = options.redactor;
+    this.#idleTtlMs = options.idleTtlMs ?? 3_600_000;
+    this.#now = options.now ?? (() => performance.now());
+    this.#lastSweep = this.#now();
+  }
+
+  /** The number of cached settings (data sources and apps). */
+  get size(): number {
+    return this.#dataSources.size + this.#apps.size;
+  }
 
   parse(message: PluginContextMessage | undefined): PluginContext {
+    this.#sweep();
     const m = message ?? ({ orgId: 0n, pluginId: "", grafanaConfig: {} } as unknown as PluginContextMessage);
     return {
       orgId: Number(m.orgId ?? 0n),
@@ -146,10 +177,12 @@ export class PluginContextParser {
   }
 
   #dataSource(s: DataSourceInstanceSettingsMessage, pluginId: string, orgId: bigint): DataSourceSettings {
-    const key = `${orgId}#${s.uid || s.id}`;
+    const key = `ds#${orgId}#${s.uid || s.id}`;
     const cached = this.#dataSources.get(key);
-    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData))
+    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData)) {
+      cached.lastUsed = this.#now();
       return cached.settings;
+    }
     const settings = hideSecrets(
       {
         id: Number(s.id),
@@ -167,15 +200,21 @@ export class PluginContextParser {
       } as DataSourceSettings,
       { ...s.decryptedSecureJsonData },
     );
-    this.#dataSources.set(key, entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings));
+    this.#redactor?.set(key, Object.values(s.decryptedSecureJsonData));
+    this.#dataSources.set(
+      key,
+      entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings, this.#now()),
+    );
     return settings;
   }
 
   #app(s: AppInstanceSettingsMessage, pluginId: string, orgId: bigint): AppSettings {
-    const key = `${pluginId}#${orgId}`;
+    const key = `app#${pluginId}#${orgId}`;
     const cached = this.#apps.get(key);
-    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData))
+    if (cached && isSame(cached, s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData)) {
+      cached.lastUsed = this.#now();
       return cached.settings;
+    }
     const settings = hideSecrets(
       {
         apiVersion: s.apiVersion,
@@ -184,7 +223,41 @@ export class PluginContextParser {
       } as AppSettings,
       { ...s.decryptedSecureJsonData },
     );
-    this.#apps.set(key, entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings));
+    this.#redactor?.set(key, Object.values(s.decryptedSecureJsonData));
+    this.#apps.set(key, entry(s.lastUpdatedMS, s.jsonData, s.decryptedSecureJsonData, settings, this.#now()));
     return settings;
+  }
+
+  /**
+   * Drops settings idle for `idleTtlMs`. It runs on calls rather than on a timer (nothing keeps the
+   * process alive), at most once per tenth of the TTL, so its cost is one pass now and then.
+   */
+  #sweep(): void {
+    const now = this.#now();
+    if (now - this.#lastSweep < this.#idleTtlMs / 10) return;
+    this.#lastSweep = now;
+    for (const map of [this.#dataSources, this.#apps] as Map<string, CacheEntry<unknown>>[]) {
+      for (const [key, cached] of map) {
+        if (now - cached.lastUsed >= this.#idleTtlMs) {
+          map.delete(key);
+          this.#redactor?.delete(key);
+        }
+      }
+    }
+  }
+
+  /**
+   * Drops the settings of `key` (an instance key: `ds#<org>#<uid>` or `app#<plugin>#<org>`) and
+   * their secrets, as its instance is evicted.
+   */
+  evict(key: string): void {
+    if (this.#dataSources.delete(key) || this.#apps.delete(key)) this.#redactor?.delete(key);
+  }
+
+  /** Drops every cached settings and its secrets, for shutdown. */
+  clear(): void {
+    for (const key of [...this.#dataSources.keys(), ...this.#apps.keys()]) this.#redactor?.delete(key);
+    this.#dataSources.clear();
+    this.#apps.clear();
   }
 }

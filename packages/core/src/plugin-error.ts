@@ -1,5 +1,5 @@
 import { isHttpStatus } from "./http-status.js";
-import { secretRedactor } from "./logger.js";
+import type { SecretRedactor } from "./logger.js";
 
 /**
  * Who caused an error: the plugin itself, or a system it depends on (a database, an HTTP API).
@@ -35,18 +35,41 @@ export class PluginError extends Error {
   }
 }
 
-/** A {@link PluginError} blaming a downstream system. `status` defaults to 500. */
-export function downstreamError(error: unknown, status = 500): PluginError {
-  return new PluginError(errorMessage(error), { status, source: "downstream", cause: error });
+/** Options of {@link DownstreamError}. */
+export interface DownstreamErrorOptions {
+  /** HTTP status code reported to Grafana. Default 500. */
+  status?: number;
+  /** The underlying error. Default: `messageOrError` when it is not a string. */
+  cause?: unknown;
 }
 
 /**
- * Renders anything thrown as a one-line message, with every known secret (each
- * `decryptedSecureJsonData` value core has parsed) masked as `[redacted]`: this text is what the
- * host gets as the error of a query, a health check or a whole call, and Grafana shows and logs it.
+ * A {@link PluginError} blaming a downstream system (a database, an HTTP API): source
+ * `"downstream"`, status 500 unless given. `new DownstreamError(error)` takes the message of
+ * `error` and keeps it as the cause.
  */
-export function errorMessage(error: unknown): string {
-  return secretRedactor.redact(rawErrorMessage(error));
+export class DownstreamError extends PluginError {
+  override name = "DownstreamError";
+
+  constructor(messageOrError: unknown, options: DownstreamErrorOptions = {}) {
+    const cause = options.cause ?? (typeof messageOrError === "string" ? undefined : messageOrError);
+    super(rawErrorMessage(messageOrError), {
+      source: "downstream",
+      ...(options.status === undefined ? {} : { status: options.status }),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}
+
+/**
+ * Renders anything thrown as a one-line message, with every secret `redactor` knows (the
+ * `decryptedSecureJsonData` values of this plugin's settings) masked as `[redacted]`: this text is
+ * what the host gets as the error of a query, a health check or a whole call, and Grafana shows and
+ * logs it. @private Internal code.
+ */
+export function errorMessage(error: unknown, redactor?: SecretRedactor): string {
+  const text = rawErrorMessage(error);
+  return redactor ? redactor.redact(text) : text;
 }
 
 function rawErrorMessage(error: unknown): string {

@@ -13,8 +13,9 @@ import {
 import { createLogger } from "./logger.js";
 import { definePlugin, type Plugin } from "./plugin.js";
 import { createPluginClient } from "./plugin-client.js";
-import { downstreamError, PluginError } from "./plugin-error.js";
+import { DownstreamError, PluginError } from "./plugin-error.js";
 import { createPluginServices, registerPlugin } from "./plugin-services.js";
+import { typed } from "./schema.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -78,7 +79,7 @@ describe("createPluginServices", () => {
   });
 
   it("sets status 200, echoes format and fills each frame's refId from the query", async () => {
-    const { client } = clientFor(definePlugin({ queryData: (query) => [textFrame(String(query.model.x))] }));
+    const { client } = clientFor(definePlugin({ query: (query) => [textFrame(String(query.model.x))] }));
     const res = await client.data.queryData({ queries: [q("A", '{"x":1}')], format: DataFrameFormat.JSON });
     expect(res.responses.A).toMatchObject({
       status: 200,
@@ -93,7 +94,7 @@ describe("createPluginServices", () => {
     let seen: unknown;
     const { client } = clientFor(
       definePlugin({
-        queryData: (query) => {
+        query: (query) => {
           seen = { from: query.timeRange.from, to: query.timeRange.to, model: query.model };
           return [];
         },
@@ -106,9 +107,9 @@ describe("createPluginServices", () => {
   it("turns a thrown error into that query's 500 plugin error while other queries answer", async () => {
     const { client } = clientFor(
       definePlugin({
-        queryData: async (query) => {
+        query: async (query) => {
           if (query.refId === "B") throw new Error("boom");
-          if (query.refId === "C") throw downstreamError(new Error("db down"), 503);
+          if (query.refId === "C") throw new DownstreamError(new Error("db down"), { status: 503 });
           if (query.refId === "D") throw new PluginError("teapot", { status: 418 });
           return [textFrame("ok")];
         },
@@ -124,7 +125,7 @@ describe("createPluginServices", () => {
   });
 
   it("makes invalid query JSON a 400 plugin error for that refId", async () => {
-    const { client } = clientFor(definePlugin({ queryData: () => [] }));
+    const { client } = clientFor(definePlugin({ query: () => [] }));
     const res = await client.data.queryData({ queries: [q("A", "{oops"), q("B", "[1]"), q("C", "")] });
     expect(res.responses.A).toMatchObject({ status: 400, errorSource: "plugin" });
     expect(res.responses.A!.error).toContain("invalid query JSON");
@@ -137,12 +138,14 @@ describe("createPluginServices", () => {
     async (status) => {
       const { client } = clientFor(
         definePlugin({
-          queryData: {
-            bad: () => ({ error: "nope", status }),
-            thrown: () => {
-              throw new PluginError("thrown", { status });
+          queryTypes: {
+            bad: { query: () => ({ error: "nope", status }) },
+            thrown: {
+              query: () => {
+                throw new PluginError("thrown", { status });
+              },
             },
-            good: () => [textFrame("ok")],
+            good: { query: () => [textFrame("ok")] },
           },
         }),
       );
@@ -160,7 +163,7 @@ describe("createPluginServices", () => {
   );
 
   it("routes by queryType and names an unknown one in a 400 plugin error", async () => {
-    const { client } = clientFor(definePlugin({ queryData: { a: () => [textFrame("a")] } }));
+    const { client } = clientFor(definePlugin({ queryTypes: { a: { query: () => [textFrame("a")] } } }));
     const res = await client.data.queryData({ queries: [q("A", "{}", "a"), q("B", "{}", "zzz")] });
     expect(res.responses.A!.status).toBe(200);
     expect(res.responses.B).toMatchObject({ status: 400, errorSource: "plugin" });
@@ -173,7 +176,7 @@ describe("createPluginServices", () => {
     const { client } = clientFor(
       definePlugin({
         queryConcurrency: 3,
-        queryData: async () => {
+        query: async () => {
           running++;
           peak = Math.max(peak, running);
           await new Promise((r) => setTimeout(r, 5));
@@ -193,7 +196,7 @@ describe("createPluginServices", () => {
     const { client } = clientFor(
       definePlugin({
         subscribeStream: () => {
-          throw downstreamError("upstream refused");
+          throw new DownstreamError("upstream refused");
         },
         publishStream: () => {
           throw "a string";
@@ -231,7 +234,9 @@ describe("createPluginServices", () => {
     const lines: string[] = [];
     let serialized = "";
     const { client } = clientFor(
-      definePlugin<{ url?: string }, { apiKey: string }>({
+      definePlugin({
+        jsonData: typed<{ url?: string }>(),
+        secureJsonData: typed<{ apiKey: string }>(),
         checkHealth: ({ pluginContext, logger }) => {
           const ds = pluginContext.dataSourceInstanceSettings!;
           serialized = JSON.stringify(pluginContext);
@@ -261,7 +266,7 @@ describe("createPluginServices", () => {
           status: CheckHealthResponse_HealthStatus.ERROR,
           message: `login refused for key ${pluginContext.dataSourceInstanceSettings!.decryptedSecureJsonData.apiKey}`,
         }),
-        queryData: (_query, { pluginContext }) => ({
+        query: (_query, { pluginContext }) => ({
           error: `bad key ${pluginContext.dataSourceInstanceSettings!.decryptedSecureJsonData.apiKey}`,
         }),
       }),
@@ -277,9 +282,10 @@ describe("createPluginServices", () => {
     const created: string[] = [];
     const disposed: string[] = [];
     const { client } = clientFor(
-      definePlugin<{ v: string }, Record<string, string>, { v: string }>({
-        createInstance: (pc) => {
-          const v = pc.dataSourceInstanceSettings!.jsonData.v;
+      definePlugin({
+        jsonData: typed<{ v: string }>(),
+        createInstance: ({ jsonData }) => {
+          const v = jsonData.v;
           created.push(v);
           return { v };
         },
@@ -370,12 +376,22 @@ describe("createPluginServices", () => {
     };
     const { client } = clientFor(
       definePlugin({
-        queryChunkedData: async (query, writer) => {
-          if (query.refId === "E") throw new PluginError("bad", { status: 422 });
-          if (query.refId === "W") return writer.writeError("half a status", { status: 404.5 });
-          await writer.writeFrame(frame);
-          await writer.writeFrame(frame);
-          await writer.writeFrame(frame, "other");
+        queryChunkedData: async (queries, writer) => {
+          for (const query of queries) {
+            if (query.refId === "E") {
+              await writer.writeError("E", 422, new PluginError("bad", { status: 422 }));
+              continue;
+            }
+            if (query.refId === "W") {
+              await writer
+                .writeError("W", 404.5, "half a status")
+                .catch((error: unknown) => writer.writeError("W", 500, error as Error));
+              continue;
+            }
+            await writer.writeFrame("A", "A", frame);
+            await writer.writeFrame("A", "A", frame);
+            await writer.writeFrame("A", "other", frame);
+          }
         },
       }),
     );
@@ -408,8 +424,8 @@ describe("PluginServicesOptions", () => {
     const completed: unknown[] = [];
     const services = createPluginServices(
       definePlugin({
-        queryData: (query) => {
-          if (query.refId === "B") throw downstreamError("db down");
+        query: (query) => {
+          if (query.refId === "B") throw new DownstreamError("db down");
           return [];
         },
         publishStream: () => {
@@ -436,12 +452,12 @@ describe("PluginServicesOptions", () => {
     const completed: unknown[] = [];
     const services = createPluginServices(
       definePlugin({
-        createInstance: (pc) => {
-          if (pc.dataSourceInstanceSettings?.jsonData.broken === true) throw new Error("cannot connect");
+        createInstance: ({ jsonData }) => {
+          if (jsonData.broken === true) throw new Error("cannot connect");
           return {};
         },
         checkHealth: () => ({ status: CheckHealthResponse_HealthStatus.OK }),
-        queryData: () => [],
+        query: () => [],
       }),
       {
         logger: createLogger({ write: () => {} }),
@@ -501,7 +517,7 @@ describe("createPluginServices (interrupted calls)", () => {
     const services = createPluginServices(
       definePlugin({
         // Swallows the abort and answers anyway, as a handler may.
-        queryData: async (_query, { signal }) => {
+        query: async (_query, { signal }) => {
           await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
           return [];
         },

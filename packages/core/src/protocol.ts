@@ -9,7 +9,8 @@ export * as pluginv2 from "./gen/pluginv2/backend_pb.js";
 export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
-export { SecretRedactor, secretRedactor } from "./logger.js";
+export { defaultInstanceIdleTtlMs } from "./instance-manager.js";
+export { SecretRedactor } from "./logger.js";
 export type { LoopbackHostOptions } from "./loopback-address.js";
 /** The loopback rule every adapter applies before it listens (a plugin has no authentication). */
 export { assertLoopbackHost, isLoopbackHost } from "./loopback-address.js";
@@ -21,6 +22,11 @@ export type {
   PluginServices,
   PluginServicesOptions,
 } from "./plugin-services.js";
-export { createPluginServices, pluginServices, registerPlugin, toConnectError } from "./plugin-services.js";
+export {
+  createPluginServices,
+  pluginServices,
+  registerPlugin,
+  toConnectError,
+} from "./plugin-services.js";
 export { defaultMaxMessageBytes } from "./protocol-defaults.js";
 export { resourceOrigin } from "./web-resource.js";

@@ -22,6 +22,10 @@ describe("RouteParams", () => {
     expectTypeOf<RouteParams<"GET /n/:id(\\d+)/x/*">>().toEqualTypeOf<{ id: string; "0": string }>();
     expectTypeOf<RouteParams<"GET /books{/:id}?">>().toEqualTypeOf<{ id?: string | undefined }>();
     expectTypeOf<RouteParams<"GET /a/:first-:last">>().toEqualTypeOf<{ first: string; last: string }>();
+    // biome-ignore lint/complexity/noBannedTypes: an escaped ":" is no param.
+    expectTypeOf<RouteParams<"GET /a\\:b">>().toEqualTypeOf<{}>();
+    expectTypeOf<RouteParams<"GET /a/:id+">>().toEqualTypeOf<{ id: string }>();
+    expectTypeOf<RouteParams<"GET /a/*/b/*?">>().toEqualTypeOf<{ "0": string; "1"?: string | undefined }>();
   });
 });
 

@@ -158,11 +158,13 @@ function headerMap(headers: Headers): Record<string, MessageInitShape<typeof Str
 /**
  * The `errorSource` of a CallResource response (SDK v0.300.0, field 4): the source of the error
  * that made the response ({@link errorResponse} records it), else for a status >= 400 the source
- * {@link errorSourceFromHttpStatus} gives that status, else empty (no error). The Go SDK copies
- * available here end at v0.296.3, before this field; its reference proto says only "Source of an
- * error response", so this follows the SDK's own rule for error statuses (`ErrorSourceFromHTTPStatus`
- * is what Go's `DataResponse` and request metrics use when no source is given) and leaves success
- * answers without one, as Go leaves `DataResponse.errorSource` empty when there is no error.
+ * {@link errorSourceFromHttpStatus} gives that status, else empty (no error). This is what the
+ * upstream change that added the field does (grafana-plugin-sdk-go PR #1673, "reporting errors as
+ * downstream" for resources and health): its `ErrorSourceMiddleware.CallResource` keeps a source
+ * the plugin set and fills an empty one with `ErrorSourceFromHTTPStatus(resp.Status)`. The SDK
+ * sources stored here end at v0.296.3, before the field, so that is read from the PR's review, not
+ * from v0.300.0's code; success answers get no source, as Go leaves `DataResponse.errorSource`
+ * empty without an error.
  */
 function resourceErrorSource(response: Response): string {
   const fromError = responseErrorSource(response);

@@ -84,7 +84,7 @@ describe("createPlugin", () => {
     expect(read(directory, "src/main.ts")).toContain(
       'await serve(plugin, { pluginId: "myorg-ramp-datasource" });',
     );
-    expect(read(directory, "src/plugin.ts")).toContain("queryData(query, { pluginContext })");
+    expect(read(directory, "src/plugin.ts")).toContain("query(query, { jsonData })");
     expect(read(directory, "src/plugin.test.ts")).toContain('from "@gfsdk/in-process/testing"');
     // tsconfig.json may hold comments, as tsc allows.
     const tsconfig = JSON.parse(read(directory, "tsconfig.json").replace(/^\s*\/\/.*$/gm, ""));
@@ -126,7 +126,7 @@ describe("createPlugin", () => {
       executable: "gpx_hello",
     });
     expect(pluginJson.metrics).toBeUndefined();
-    expect(read(directory, "src/plugin.ts")).toContain("callResource(request, { pluginContext })");
+    expect(read(directory, "src/plugin.ts")).toContain("callResource(request, { pluginContext, jsonData })");
     expect(read(directory, "src/plugin.test.ts")).toContain("app: { jsonData:");
     expect(read(directory, "README.md")).toContain("/api/plugins/myorg-hello-app/resources/hello");
   });

@@ -1,4 +1,5 @@
 import { frameToArrow } from "./arrow-encode.js";
+import { concatFrameRows } from "./concat-frame-rows.js";
 import type { Field } from "./field.js";
 import { FieldError } from "./field-error.js";
 import { fieldsFromRows, type RowColumns } from "./fields-from-rows.js";
@@ -111,6 +112,16 @@ export class Frame {
     if (format === "arrow") return frameToArrow(this, options);
     if (format === "json") return frameToJSON(this, options);
     throw new TypeError(`unknown frame format ${JSON.stringify(format)}; expected "arrow" or "json"`);
+  }
+
+  /**
+   * A new frame with this frame's name, refId, meta and fields, holding this frame's rows followed
+   * by those of each of `others` (as a chunked answer's chunks of one frame are joined). Each other
+   * frame must have the same fields: same count, names and types, in order; a field is nullable
+   * when it is in any frame. Throws {@link FieldError} naming the first field that differs.
+   */
+  concatRows(others: readonly Frame[]): Frame {
+    return concatFrameRows(this, others);
   }
 
   /** A readable table (name, dimensions, field headers, first rows) for tests and logs. */

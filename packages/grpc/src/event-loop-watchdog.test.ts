@@ -147,13 +147,15 @@ describe("pluginEndpointNames", () => {
       queryConcurrency: 2,
       createInstance: () => undefined,
       checkHealth: () => ({ status: HealthStatus.OK }),
-      queryData: { a: () => [], b: () => [] },
+      queryTypes: { a: { query: () => [] }, b: { queries: () => ({}) } },
+      routes: { "GET /x": () => new Response("x") },
     });
     expect(pluginEndpointNames(plugin)).toEqual([
       "createInstance",
       "checkHealth",
       "queryData:a",
       "queryData:b",
+      "route:GET /x",
     ]);
   });
 });
@@ -167,19 +169,22 @@ describe("watchEventLoop", () => {
         checkHealth: () => {
           throw new Error("broken");
         },
-        queryData: {
-          slow: () => {
-            busy(400);
-            return [];
+        queryTypes: {
+          slow: {
+            query: () => {
+              busy(400);
+              return [];
+            },
           },
-          later: async () => [new Uint8Array([1])],
+          later: { query: async () => [new Uint8Array([1])] },
         },
       }),
       { thresholdMs: 100, fd: log.fd },
     );
     started(watchdog);
     expect(plugin.handlers.queryConcurrency).toBe(3);
-    const handlers = plugin.handlers.queryData as Record<string, (...args: unknown[]) => unknown>;
+    const types = plugin.handlers.queryTypes as Record<string, { query: (...args: unknown[]) => unknown }>;
+    const handlers = { slow: types.slow?.query, later: types.later?.query };
     expect(() => (plugin.handlers.checkHealth as () => unknown)()).toThrow("broken");
     await expect(handlers.later!()).resolves.toEqual([new Uint8Array([1])]);
     // A call stays in flight for one macrotask after its handler settled (core encodes then).

@@ -251,10 +251,15 @@ export function pluginEndpointNames<J, S, I>(plugin: Plugin<J, S, I>): string[] 
   const names: string[] = [];
   for (const [name, value] of Object.entries(plugin.handlers)) {
     if (typeof value === "function") names.push(name);
-    else if (name === "queryData" && value !== null && typeof value === "object") {
-      for (const [queryType, fn] of Object.entries(value)) {
-        if (typeof fn === "function") names.push(`queryData:${queryType}`);
+    else if (name === "queryTypes" && value !== null && typeof value === "object") {
+      for (const [queryType, entry] of Object.entries(value as Record<string, Record<string, unknown>>)) {
+        if (typeof entry?.query === "function" || typeof entry?.queries === "function") {
+          names.push(`queryData:${queryType}`);
+        }
       }
+    } else if (name === "routes" && value !== null && typeof value === "object") {
+      for (const [route, fn] of Object.entries(value))
+        if (typeof fn === "function") names.push(`route:${route}`);
     }
   }
   return names;
@@ -292,14 +297,26 @@ export function watchEventLoop<J, S, I>(
   for (const [name, value] of Object.entries(handlers)) {
     if (typeof value === "function") {
       handlers[name] = wrap(value as AnyFunction, name);
-    } else if (name === "queryData" && value !== null && typeof value === "object") {
+    } else if (name === "queryTypes" && value !== null && typeof value === "object") {
       handlers[name] = Object.fromEntries(
-        Object.entries(value).map(([queryType, fn]) => [
-          queryType,
-          typeof fn === "function" ? wrap(fn as AnyFunction, `queryData:${queryType}`) : fn,
+        Object.entries(value as Record<string, Record<string, unknown>>).map(([queryType, entry]) => {
+          const wrapped: Record<string, unknown> = { ...entry };
+          for (const key of ["query", "queries"]) {
+            if (typeof entry[key] === "function") {
+              wrapped[key] = wrap(entry[key] as AnyFunction, `queryData:${queryType}`);
+            }
+          }
+          return [queryType, wrapped];
+        }),
+      );
+    } else if (name === "routes" && value !== null && typeof value === "object") {
+      handlers[name] = Object.fromEntries(
+        Object.entries(value).map(([route, fn]) => [
+          route,
+          typeof fn === "function" ? wrap(fn as AnyFunction, `route:${route}`) : fn,
         ]),
       );
     }
   }
-  return { plugin: { ...plugin, handlers: handlers as PluginHandlers<J, S, I> }, watchdog };
+  return { plugin: { ...plugin, handlers: handlers as PluginHandlers }, watchdog };
 }

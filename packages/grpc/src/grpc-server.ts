@@ -1,7 +1,13 @@
 import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
-import { createPluginServices, defaultMaxMessageBytes, goplugin, health } from "@gfsdk/core/protocol";
+import {
+  createPluginServices,
+  defaultMaxMessageBytes,
+  goplugin,
+  health,
+  type SecretRedactor,
+} from "@gfsdk/core/protocol";
 import { Server, type ServerCredentials } from "@grpc/grpc-js";
 import { type BoundAddress, bindGrpcServer, type ListenTarget } from "./bind-grpc-server.js";
 import { createControllerService } from "./controller-service.js";
@@ -33,6 +39,8 @@ export interface GrpcServerOptions {
   credentials?: ServerCredentials;
   /** The logger of the server and of the plugin's handlers. Default: hclog JSON on stderr. */
   logger?: Logger;
+  /** Masks the plugin's secrets; its services register them. Default: a new one (see `GrpcServer.redactor`). */
+  redactor?: SecretRedactor;
   /** Largest request accepted, in bytes; larger ones fail with RESOURCE_EXHAUSTED. Default 16 MiB. Responses are unlimited. */
   maxReceiveMessageSize?: number;
   /** How long `shutdown()` lets calls in flight finish before it cancels them, in ms. Default 1500. */
@@ -53,6 +61,8 @@ export interface GrpcServer extends BoundAddress {
   shutdown(): Promise<void>;
   /** Settles once the server is closed, whoever closed it. */
   closed: Promise<void>;
+  /** Masks the plugin's secrets (those of its settings in use), for whatever else the process writes. */
+  redactor: SecretRedactor;
 }
 
 /**
@@ -93,6 +103,7 @@ export async function createGrpcServer<J, S, I>(
   const metrics = options.metrics === false ? undefined : (options.metrics ?? createPluginMetrics());
   const services = createPluginServices(plugin, {
     logger,
+    redactor: options.redactor,
     shutdownSignal: forced.signal,
     onRequestCompleted: metrics?.onRequestCompleted,
     onActiveInstancesChange: metrics?.onActiveInstancesChange,
@@ -175,5 +186,5 @@ export async function createGrpcServer<J, S, I>(
     return closed;
   };
 
-  return { server, ...bound, shutdown: () => shutdown(), closed };
+  return { server, ...bound, shutdown: () => shutdown(), closed, redactor: services.redactor };
 }

@@ -1,6 +1,7 @@
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
+import { SecretRedactor } from "@gfsdk/core/protocol";
 import { type AutoMtlsCredentials, createAutoMtlsCredentials } from "./auto-mtls.js";
 import { type EventLoopWatchdog, eventLoopWatchdogMs, watchEventLoop } from "./event-loop-watchdog.js";
 import { negotiateProtocolVersion, parseGoPluginEnv } from "./go-plugin-env.js";
@@ -77,6 +78,8 @@ interface ServeContext {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   logger: Logger;
+  /** Masks the plugin's secrets in its logs, stdout and stderr: its services' own. */
+  redactor: SecretRedactor;
   intervalMs: number;
   watchdog?: EventLoopWatchdog;
 }
@@ -95,13 +98,17 @@ export async function serve<J, S, I>(
   options: ServeOptions = {},
 ): Promise<PluginServer> {
   const stderr = options.stderr ?? process.stderr;
+  const redactor = new SecretRedactor();
   const ctx: ServeContext = {
     options,
     env: options.env ?? process.env,
     exit: options.exit ?? ((code) => process.exit(code)),
     stdout: options.stdout ?? process.stdout,
     stderr,
-    logger: options.logger ?? createLogger({ module: options.pluginId, write: (line) => stderr.write(line) }),
+    logger:
+      options.logger ??
+      createLogger({ module: options.pluginId, write: (line) => stderr.write(line), redactor }),
+    redactor,
     intervalMs: options.watchIntervalMs ?? 1000,
   };
   // A host that was killed leaves stderr a broken pipe: its logs are lost, but the plugin must
@@ -163,6 +170,7 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
           : { network, minPort: env.minPort, maxPort: env.maxPort },
       credentials: tls?.credentials,
       logger,
+      redactor: ctx.redactor,
       maxReceiveMessageSize: options.maxReceiveMessageSize,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
     });
@@ -220,7 +228,7 @@ function announce(ctx: ServeContext, handshake: string): () => void {
   // Every call's context holds web Headers, whose first use loads Node's fetch implementation
   // (~45 ms). Load it now, after the handshake and before Grafana's first call.
   setImmediate(() => new Headers());
-  return redirectStdout(ctx.stdout, ctx.stderr);
+  return redirectStdout(ctx.stdout, ctx.stderr, ctx.redactor);
 }
 
 async function serveStandalone<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext): Promise<PluginServer> {
@@ -245,6 +253,7 @@ async function serveStandalone<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeConte
     server = await createGrpcServer(plugin, {
       listen: { network: "tcp", host, minPort: port, maxPort: port },
       logger,
+      redactor: ctx.redactor,
       maxReceiveMessageSize: options.maxReceiveMessageSize,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
     });

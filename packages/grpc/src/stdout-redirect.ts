@@ -1,4 +1,4 @@
-import { type SecretRedactor, secretRedactor } from "@gfsdk/core/protocol";
+import { SecretRedactor } from "@gfsdk/core/protocol";
 
 type Write = NodeJS.WritableStream["write"];
 type WriteArgs = Parameters<Write>;
@@ -28,15 +28,15 @@ function maskedArgs(args: WriteArgs, redactor: SecretRedactor): WriteArgs {
  * Sends everything later written to `stdout` (`console.log`, `process.stdout.write`) to `stderr`
  * instead: after the handshake the host reads stdout no more, and anything printed there would be
  * lost (Grafana discards it) or, before it, taken for the handshake. Both streams also mask every
- * secret `redactor` knows (default core's shared one, fed with each `decryptedSecureJsonData`
- * value): Grafana logs the plugin's stderr, and a `console.log(settings.decryptedSecureJsonData)`
+ * secret `redactor` knows (the plugin services' own, fed with each `decryptedSecureJsonData`
+ * value of the settings in use; default an empty one): Grafana logs the plugin's stderr, and a `console.log(settings.decryptedSecureJsonData)`
  * or `console.error(error)` is not written by core's logger, which masks its own lines. Returns a
  * function that undoes both.
  */
 export function redirectStdout(
   stdout: NodeJS.WritableStream,
   stderr: NodeJS.WritableStream,
-  redactor: SecretRedactor = secretRedactor,
+  redactor: SecretRedactor = new SecretRedactor(),
 ): () => void {
   const originalStdout = stdout.write;
   const originalStderr = stderr.write;

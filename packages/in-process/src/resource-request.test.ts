@@ -8,7 +8,7 @@ const decoder = new TextDecoder();
 const echo = definePlugin({
   callResource: (request, context) =>
     Response.json(
-      { url: request.url, path: context.path, rawUrl: context.url, headers: [...request.headers] },
+      { url: request.url, path: context.path, rawUrl: context.rawUrl, headers: [...request.headers] },
       {
         headers: {
           connection: "close, x-hop",

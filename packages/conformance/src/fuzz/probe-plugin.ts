@@ -78,26 +78,31 @@ export function createProbePlugin(): ProbePlugin {
       checkContext(ctx);
       return "probe_up 1\n";
     },
-    queryData(query, ctx) {
+    query(query, ctx) {
       checkContext(ctx);
       checkQuery(query);
       return [frameOf(query)];
     },
-    async queryChunkedData(query, writer, ctx) {
+    async queryChunkedData(queries, writer, ctx) {
       checkContext(ctx);
-      checkQuery(query);
-      await writer.writeFrame(frameOf(query));
-      await writer.writeFrame(frameOf(query), "second");
+      for (const query of queries) {
+        checkQuery(query);
+        await writer.writeFrame(query.refId, query.refId, frameOf(query));
+        await writer.writeFrame(query.refId, "second", frameOf(query));
+      }
     },
     async callResource(request, ctx) {
       checkContext(ctx);
-      check(typeof ctx.path === "string" && typeof ctx.url === "string", "resource path/url");
+      check(
+        typeof ctx.path === "string" && ctx.url instanceof URL && typeof ctx.rawUrl === "string",
+        "resource path/url",
+      );
       const body = await request.text();
       return Response.json({ method: request.method, url: request.url, path: ctx.path, length: body.length });
     },
     subscribeStream(request, ctx) {
       checkContext(ctx);
-      return { status: SubscribeStreamStatus.OK, data: request.data };
+      return { status: SubscribeStreamStatus.OK, initialData: request.data };
     },
     publishStream(request, ctx) {
       checkContext(ctx);

@@ -1,4 +1,4 @@
-import { definePlugin, downstreamError, HealthStatus, type Plugin, SubscribeStreamStatus } from "@gfsdk/core";
+import { DownstreamError, definePlugin, HealthStatus, type Plugin, SubscribeStreamStatus } from "@gfsdk/core";
 
 /** What the fixture's handlers saw, for tests to assert on. */
 export interface FixtureEvents {
@@ -41,52 +41,62 @@ function wait(ms: number, signal: AbortSignal): Promise<boolean> {
 export function createFixturePlugin(events: FixtureEvents = createFixtureEvents()): Plugin {
   return definePlugin({
     checkHealth: () => ({ status: HealthStatus.OK, message: "fixture ok" }),
-    queryData: {
+    queryTypes: {
       // The query JSON comes back as the only "frame": pre-encoded bytes pass through core.
-      echo: (query) => [query.json],
-      slow: async (query, context) => {
-        events.started.push("slow");
-        const ms = Number(query.model.ms ?? 60_000);
-        if (await wait(ms, context.signal)) {
-          events.aborted.push("slow");
-          throw context.signal.reason;
-        }
-        events.finished.push("slow");
-        return [encoder.encode(`slept ${ms}`)];
+      echo: { query: (query) => [query.json] },
+      slow: {
+        query: async (query, context) => {
+          events.started.push("slow");
+          const ms = Number(query.model.ms ?? 60_000);
+          if (await wait(ms, context.signal)) {
+            events.aborted.push("slow");
+            throw context.signal.reason;
+          }
+          events.finished.push("slow");
+          return [encoder.encode(`slept ${ms}`)];
+        },
       },
-      big: (query) => [new Uint8Array(Number(query.model.bytes ?? 0)).fill(7)],
+      big: { query: (query) => [new Uint8Array(Number(query.model.bytes ?? 0)).fill(7)] },
       // Keeps the event loop busy for `ms` (default 2000): what the event loop watchdog reports.
-      block: (query) => {
-        const ms = Number(query.model.ms ?? 2000);
-        const end = performance.now() + ms;
-        while (performance.now() < end) {
-          // busy: nothing else runs in this process meanwhile
-        }
-        return [encoder.encode(`blocked ${ms}`)];
+      block: {
+        query: (query) => {
+          const ms = Number(query.model.ms ?? 2000);
+          const end = performance.now() + ms;
+          while (performance.now() < end) {
+            // busy: nothing else runs in this process meanwhile
+          }
+          return [encoder.encode(`blocked ${ms}`)];
+        },
       },
       // Logs that it started, then runs until its signal aborts (the host cancelled or went away).
-      hold: async (query, context) => {
-        context.logger.info("fixture hold started", { refId: query.refId });
-        const { signal } = context;
-        await new Promise((resolve) => {
-          if (signal.aborted) resolve(undefined);
-          signal.addEventListener("abort", resolve, { once: true });
-        });
-        throw signal.reason;
+      hold: {
+        query: async (query, context) => {
+          context.logger.info("fixture hold started", { refId: query.refId });
+          const { signal } = context;
+          await new Promise((resolve) => {
+            if (signal.aborted) resolve(undefined);
+            signal.addEventListener("abort", resolve, { once: true });
+          });
+          throw signal.reason;
+        },
       },
       // A real @gfsdk/dataframe frame of `rows` copies of one `rowBytes`-character string (default
       // 1 MiB): past the encoders' limits it cannot be encoded. Loaded on demand, so the fixture
       // does not load Arrow unless asked.
-      huge: async (query) => {
-        const { createFrame, stringField } = await import("@gfsdk/dataframe");
-        const value = "x".repeat(Number(query.model.rowBytes ?? 1024 * 1024));
-        const values = Array.from({ length: Number(query.model.rows ?? 1) }, () => value);
-        return [createFrame({ name: "huge", fields: [stringField("text", values)] })];
+      huge: {
+        query: async (query) => {
+          const { createFrame, stringField } = await import("@gfsdk/dataframe");
+          const value = "x".repeat(Number(query.model.rowBytes ?? 1024 * 1024));
+          const values = Array.from({ length: Number(query.model.rows ?? 1) }, () => value);
+          return [createFrame({ name: "huge", fields: [stringField("text", values)] })];
+        },
       },
       // Writes `text` with console.log, which goes to stdout before the handshake redirects it.
-      print: (query) => {
-        console.log(String(query.model.text ?? ""));
-        return [encoder.encode("printed")];
+      print: {
+        query: (query) => {
+          console.log(String(query.model.text ?? ""));
+          return [encoder.encode("printed")];
+        },
       },
     },
     callResource: (request) => {
@@ -115,7 +125,7 @@ export function createFixturePlugin(events: FixtureEvents = createFixtureEvents(
     subscribeStream: (request) => {
       if (request.path === "throw-sync") throw new Error("thrown synchronously");
       if (request.path === "throw-async") {
-        return Promise.reject(downstreamError(new Error("the database is down")));
+        return Promise.reject(new DownstreamError(new Error("the database is down")));
       }
       return { status: SubscribeStreamStatus.OK };
     },

@@ -20,12 +20,16 @@ const plugin = definePlugin({
     process.stderr.write(`process.stderr.write ${secretOf(pluginContext)}\n`);
     throw new Error(`cannot log in as admin:${secretOf(pluginContext)}@db`);
   },
-  queryData: {
-    plugin: (_query, { pluginContext }) => {
-      throw new PluginError(`bad password ${secretOf(pluginContext)}`, { status: 401 });
+  queryTypes: {
+    plugin: {
+      query: (_query, { pluginContext }) => {
+        throw new PluginError(`bad password ${secretOf(pluginContext)}`, { status: 401 });
+      },
     },
-    thrown: (_query, { pluginContext }) => {
-      throw new Error(`upstream said: token=${secretOf(pluginContext)}`);
+    thrown: {
+      query: (_query, { pluginContext }) => {
+        throw new Error(`upstream said: token=${secretOf(pluginContext)}`);
+      },
     },
   },
   callResource: (request, { pluginContext, logger }) => {

@@ -1,4 +1,4 @@
-import { type DataQuery, definePlugin, HealthStatus } from "@gfsdk/core";
+import { definePlugin, HealthStatus, typed } from "@gfsdk/core";
 import { createFrame, numberField, stringField, timeField } from "@gfsdk/dataframe";
 import { afterAll, describe, expect, it } from "vitest";
 import { fieldValues, frameRows } from "./field-values.js";
@@ -9,58 +9,67 @@ const encoder = new TextEncoder();
 
 // A small data source with testdata's contract for what these tests need. Not testdata itself:
 // importing the example would make in-process build after it (Nx reads test imports too).
-const demoPlugin = definePlugin<{ fail?: boolean; step?: number }>({
-  checkHealth({ pluginContext }) {
-    return pluginContext.dataSourceInstanceSettings?.jsonData.fail === true
+const demoPlugin = definePlugin({
+  jsonData: typed<{ fail?: boolean; step?: number }>(),
+  checkHealth({ jsonData }) {
+    return jsonData.fail === true
       ? { status: HealthStatus.ERROR, message: "Data source is configured to fail" }
       : { status: HealthStatus.OK, message: "Data source is working" };
   },
-  queryData: {
+  queryTypes: {
     /** `rows` rows spread over the range: value i × jsonData.step, label `label-i`. */
-    rows(query: DataQuery<{ rows?: number }>, { pluginContext }) {
-      const n = query.model.rows ?? 0;
-      const step = pluginContext.dataSourceInstanceSettings?.jsonData.step ?? 1;
-      const from = query.timeRange.from.getTime();
-      const every = (query.timeRange.to.getTime() - from) / Math.max(1, n);
-      const rows = Array.from({ length: n }, (_, i) => i);
-      return [
-        createFrame({
-          name: "rows",
-          fields: [
-            timeField(
-              "time",
-              rows.map((i) => from + i * every),
-            ),
-            numberField(
-              "value",
-              rows.map((i) => i * step),
-            ),
-            stringField(
-              "label",
-              rows.map((i) => `label-${i}`),
-            ),
-          ],
-        }),
-      ];
+    rows: {
+      model: typed<{ rows?: number }>(),
+      query(query, { jsonData }) {
+        const n = query.model.rows ?? 0;
+        const step = jsonData.step ?? 1;
+        const from = query.timeRange.from.getTime();
+        const every = (query.timeRange.to.getTime() - from) / Math.max(1, n);
+        const rows = Array.from({ length: n }, (_, i) => i);
+        return [
+          createFrame({
+            name: "rows",
+            fields: [
+              timeField(
+                "time",
+                rows.map((i) => from + i * every),
+              ),
+              numberField(
+                "value",
+                rows.map((i) => i * step),
+              ),
+              stringField(
+                "label",
+                rows.map((i) => `label-${i}`),
+              ),
+            ],
+          }),
+        ];
+      },
     },
     /** `maxDataPoints` evenly spaced times from `from` to `to`, both included. */
-    points(query) {
-      const from = query.timeRange.from.getTime();
-      const span = query.timeRange.to.getTime() - from;
-      const n = query.maxDataPoints;
-      const times = Array.from({ length: n }, (_, i) => from + (n > 1 ? (i * span) / (n - 1) : 0));
-      return [createFrame({ refId: query.refId, fields: [timeField("time", times)] })];
+    points: {
+      query(query) {
+        const from = query.timeRange.from.getTime();
+        const span = query.timeRange.to.getTime() - from;
+        const n = query.maxDataPoints;
+        const times = Array.from({ length: n }, (_, i) => from + (n > 1 ? (i * span) / (n - 1) : 0));
+        return [createFrame({ refId: query.refId, fields: [timeField("time", times)] })];
+      },
     },
-    error(query: DataQuery<{ source?: string; status?: number; message?: string }>) {
-      const source = query.model.source === "downstream" ? "downstream" : "plugin";
-      return {
-        error: query.model.message ?? "failed",
-        status: query.model.status ?? 500,
-        errorSource: source,
-      };
+    error: {
+      model: typed<{ source?: string; status?: number; message?: string }>(),
+      query(query) {
+        const source = query.model.source === "downstream" ? "downstream" : "plugin";
+        return {
+          error: query.model.message ?? "failed",
+          status: query.model.status ?? 500,
+          errorSource: source,
+        };
+      },
     },
   },
-  async callResource(request, { path, url }) {
+  async callResource(request, { path, rawUrl: url }) {
     const { pathname, searchParams } = new URL(request.url);
     if (pathname === "/echo") {
       const headers: Record<string, string[]> = {};
@@ -267,17 +276,18 @@ describe("createPluginTester with a plugin of its own", () => {
     step?: number;
   }
   let created = 0;
-  const plugin = definePlugin<Settings, { apiKey: string }, { step: number; key: string | undefined }>({
-    createInstance(context) {
+  const plugin = definePlugin({
+    jsonData: typed<Settings>(),
+    secureJsonData: typed<{ apiKey?: string }>(),
+    createInstance({ jsonData, secureJsonData }) {
       created++;
-      const ds = context.dataSourceInstanceSettings!;
-      return { step: ds.jsonData.step ?? 1, key: ds.decryptedSecureJsonData.apiKey };
+      return { step: jsonData.step ?? 1, key: secureJsonData.apiKey };
     },
     checkHealth: ({ instance }) =>
       instance.key === undefined
         ? { status: HealthStatus.ERROR, message: "no API key" }
         : { status: HealthStatus.OK, message: `step ${instance.step}` },
-    queryData(query, { instance, pluginContext, logger }) {
+    query(query, { instance, pluginContext, logger }) {
       // The key is logged on purpose: the tester's records are redacted like stderr.
       logger.info("answering", { refId: query.refId, key: instance.key });
       return [
@@ -338,11 +348,11 @@ describe("createPluginTester with a plugin of its own", () => {
 });
 
 describe("createPluginTester for an app", () => {
-  const app = definePlugin<{ greeting?: string }>({
-    async callResource(request, { pluginContext }) {
-      const settings = pluginContext.appInstanceSettings;
+  const app = definePlugin({
+    jsonData: typed<{ greeting?: string }>(),
+    async callResource(request, { pluginContext, jsonData }) {
       return Response.json({
-        greeting: settings?.jsonData.greeting ?? "none",
+        greeting: jsonData.greeting ?? "none",
         dataSource: pluginContext.dataSourceInstanceSettings !== undefined,
         pluginId: pluginContext.pluginId,
         path: new URL(request.url).pathname,

@@ -1,4 +1,4 @@
-import { definePlugin, HealthStatus } from "@gfsdk/core";
+import { definePlugin, HealthStatus, typed } from "@gfsdk/core";
 
 /** The app's settings: `jsonData`, edited on its configuration page in Grafana. */
 export interface Settings {
@@ -7,9 +7,12 @@ export interface Settings {
 }
 
 /** The app: a health check, and resources under /api/plugins/<id>/resources/. */
-export const plugin = definePlugin<Settings>({
-  checkHealth({ pluginContext }) {
-    const greeting = pluginContext.appInstanceSettings?.jsonData.greeting ?? "Hello";
+export const plugin = definePlugin({
+  // A plain type (no validation); any Standard Schema (zod, valibot, arktype) works here too.
+  jsonData: typed<Settings>(),
+
+  checkHealth({ jsonData }) {
+    const greeting = jsonData.greeting ?? "Hello";
     if (typeof greeting !== "string" || greeting.trim() === "") {
       return { status: HealthStatus.ERROR, message: "greeting must be a non-empty string" };
     }
@@ -17,10 +20,10 @@ export const plugin = definePlugin<Settings>({
   },
 
   // A web Request in, a web Response out.
-  callResource(request, { pluginContext }) {
+  callResource(request, { pluginContext, jsonData }) {
     const { pathname } = new URL(request.url);
     if (pathname === "/hello" && request.method === "GET") {
-      const greeting = pluginContext.appInstanceSettings?.jsonData.greeting ?? "Hello";
+      const greeting = jsonData.greeting ?? "Hello";
       const name = pluginContext.user?.name || "stranger";
       return Response.json({ message: `${greeting}, ${name}!` });
     }
