@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { type GrafanaConfig, PluginError, type TimeRange } from "@gfsdk/core";
+import { DownstreamError, type GrafanaConfig, type TimeRange } from "@gfsdk/core";
 import type { Frame } from "@gfsdk/dataframe";
 import { expandMacros } from "./expand-macros.js";
 import { runSql } from "./run-sql.js";
@@ -42,11 +42,7 @@ export function runQuery(db: DatabaseSync, query: SqliteQuery, rowLimit: number)
     table = runSql(db, sql, { rowLimit });
   } catch (error) {
     if ((error as { code?: unknown }).code === "ERR_SQLITE_ERROR")
-      throw new PluginError(`SQLite: ${(error as Error).message}`, {
-        status: 400,
-        source: "downstream",
-        cause: error,
-      });
+      throw new DownstreamError(`SQLite: ${(error as Error).message}`, { status: 400, cause: error });
     throw error;
   }
   return query.model.format === "time_series" ? toTimeSeries(table) : table;

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from "node:sqlite";
-import { PluginError } from "@gfsdk/core";
+import { DownstreamError } from "@gfsdk/core";
 import { openDatabase } from "./open-database.js";
 
 /**
@@ -14,15 +14,14 @@ export class SqliteConnection {
     this.path = path;
   }
 
-  /** The open database. Throws a 502 `downstream` PluginError naming the file when it cannot be opened. */
+  /** The open database. Throws a 502 DownstreamError naming the file when it cannot be opened. */
   get db(): DatabaseSync {
     if (this.#db === undefined) {
       try {
         this.#db = openDatabase(this.path);
       } catch (error) {
-        throw new PluginError(`cannot open the database ${this.path}: ${(error as Error).message}`, {
+        throw new DownstreamError(`cannot open the database ${this.path}: ${(error as Error).message}`, {
           status: 502,
-          source: "downstream",
           cause: error,
         });
       }

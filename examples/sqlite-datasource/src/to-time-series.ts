@@ -1,4 +1,4 @@
-import { PluginError } from "@gfsdk/core";
+import { DownstreamError } from "@gfsdk/core";
 import { createField, Field, Frame, type Labels, longToWide, timeSeriesSchema } from "@gfsdk/dataframe";
 
 const numericTypes = new Set([
@@ -39,15 +39,15 @@ function toFloat(field: Field): Field {
  * become float64, and a long frame (string columns as series keys, rows sorted by time) becomes
  * wide with `data.LongToWide`'s rules (one field per value column and key, the keys as labels). As
  * Grafana does, a frame of time, `metric` and one value names each series after its metric instead
- * of labelling it. Frames without rows are kept as they are. Throws a 400 `downstream` PluginError when there
+ * of labelling it. Frames without rows are kept as they are. Throws a 400 DownstreamError when there
  * is no time column or the rows are not sorted by time: both are the query's to fix.
  */
 export function toTimeSeries(table: Frame): Frame {
   const timeIndex = table.fields.findIndex((field) => field.type === "time");
   if (timeIndex < 0)
-    throw new PluginError(
+    throw new DownstreamError(
       "time series format needs a time column: name one `time` (epoch seconds or a date), for example `SELECT ts AS time, …`",
-      { status: 400, source: "downstream" },
+      { status: 400 },
     );
   const fields = table.fields.map((field, index) =>
     index === timeIndex ? renamed(field, "Time", field.labels) : toFloat(field),
@@ -58,12 +58,9 @@ export function toTimeSeries(table: Frame): Frame {
   try {
     wide = longToWide(frame);
   } catch (error) {
-    throw new PluginError(
+    throw new DownstreamError(
       `cannot make a time series of the rows: ${(error as Error).message} (add ORDER BY time)`,
-      {
-        status: 400,
-        source: "downstream",
-      },
+      { status: 400 },
     );
   }
   if (table.fields.length !== 3) return wide;
