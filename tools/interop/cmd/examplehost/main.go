@@ -48,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *list {
-		for _, name := range append(append([]string{"launch"}, examples.Names(checks)...), "kill") {
+		for _, name := range append(append([]string{"launch"}, examples.Names(checks)...), "stderr-logs", "kill") {
 			fmt.Fprintln(stdout, name)
 		}
 		return 0

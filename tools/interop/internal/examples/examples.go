@@ -67,6 +67,8 @@ func Run(example, path string, checks []Check, logger hclog.Logger, timeout time
 		add(check.Name, start, err)
 	}
 	start = time.Now()
+	add("stderr-logs", start, checkStderr(session.Stderr.Lines()))
+	start = time.Now()
 	k := session.Kill(10 * time.Second)
 	var killErr error
 	if k.Forced || !k.Exited {
@@ -74,6 +76,25 @@ func Run(example, path string, checks []Check, logger hclog.Logger, timeout time
 	}
 	add("kill", start, killErr)
 	return report
+}
+
+// checkStderr wants every stderr line of the plugin to be an hclog JSON
+// record (what Grafana parses), and none of them a Node.js warning (an
+// experimental module such as node:sqlite would print one).
+func checkStderr(lines []string) error {
+	if len(lines) == 0 {
+		return errors.New("the plugin wrote no log line on stderr")
+	}
+	for _, line := range lines {
+		var record map[string]interface{}
+		if err := json.Unmarshal([]byte(line), &record); err != nil {
+			return fmt.Errorf("stderr line is not hclog JSON: %q", line)
+		}
+		if strings.Contains(line, "Warning") {
+			return fmt.Errorf("the plugin warned on stderr: %q", line)
+		}
+	}
+	return nil
 }
 
 // Names lists the names of checks.
