@@ -19,6 +19,8 @@ const noSuchNote = (id: string) =>
  */
 export const appPlugin = definePlugin({
   createInstance: () => new NoteStore(),
+  // The store is the notes' only copy: an idle app keeps it (0: never disposed for being idle).
+  instanceIdleTtlMs: 0,
 
   checkHealth: ({ instance }) => ({
     status: HealthStatus.OK,
