@@ -1,3 +1,4 @@
+import { SubscribeStreamStatus } from "@gfsdk/core";
 import { frameFromJSON } from "@gfsdk/dataframe";
 import { createPluginTester, fieldValues } from "@gfsdk/in-process/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -68,10 +69,10 @@ describe("appPlugin's Live channel", () => {
     await post({ title: "a" });
     const pluginContext = tester.pluginContext({ app });
     const ok = await tester.client.stream.subscribeStream({ pluginContext, path: notesChannel });
-    expect(ok.status).toBe(0); // OK
+    expect(ok.status).toBe(SubscribeStreamStatus.OK);
     expect(fieldValues(frameFromJSON(decoder.decode(ok.data)), "title")).toEqual(["a"]);
     const other = await tester.client.stream.subscribeStream({ pluginContext, path: "other" });
-    expect(other.status).toBe(1); // NOT_FOUND
+    expect(other.status).toBe(SubscribeStreamStatus.NOT_FOUND);
   });
 
   it("streams the notes, schema first, then data after each change, until cancelled", async () => {
