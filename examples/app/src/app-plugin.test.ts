@@ -1,4 +1,4 @@
-import { SubscribeStreamStatus } from "@gfsdk/core";
+import { PublishStreamStatus, SubscribeStreamStatus } from "@gfsdk/core";
 import { frameFromJSON } from "@gfsdk/dataframe";
 import { createPluginTester, fieldValues } from "@gfsdk/in-process/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -65,7 +65,7 @@ describe("appPlugin's notes API", () => {
 });
 
 describe("appPlugin's Live channel", () => {
-  it("gives the notes as initial data on subscribe, and refuses other channels", async () => {
+  it("gives the notes as initial data on subscribe, refuses other channels and publishing", async () => {
     await post({ title: "a" });
     const pluginContext = tester.pluginContext({ app });
     const ok = await tester.client.stream.subscribeStream({ pluginContext, path: notesChannel });
@@ -73,6 +73,12 @@ describe("appPlugin's Live channel", () => {
     expect(fieldValues(frameFromJSON(decoder.decode(ok.data)), "title")).toEqual(["a"]);
     const other = await tester.client.stream.subscribeStream({ pluginContext, path: "other" });
     expect(other.status).toBe(SubscribeStreamStatus.NOT_FOUND);
+    const published = await tester.client.stream.publishStream({
+      pluginContext,
+      path: notesChannel,
+      data: new TextEncoder().encode('{"title":"x"}'),
+    });
+    expect(published.status).toBe(PublishStreamStatus.PERMISSION_DENIED);
   });
 
   it("streams the notes, schema first, then data after each change, until cancelled", async () => {
