@@ -1,6 +1,6 @@
 import type { DatabaseSync } from "node:sqlite";
 import { DownstreamError, type GrafanaConfig, type TimeRange } from "@gfsdk/core";
-import type { Frame } from "@gfsdk/dataframe";
+import { FieldError, type Frame } from "@gfsdk/dataframe";
 import { expandMacros } from "./expand-macros.js";
 import { runSql } from "./run-sql.js";
 import type { SqliteQueryModel } from "./sqlite-settings.js";
@@ -41,6 +41,8 @@ export function runQuery(db: DatabaseSync, query: SqliteQuery, rowLimit: number)
   try {
     table = runSql(db, sql, { rowLimit });
   } catch (error) {
+    // A value the column's type cannot hold (text that is no date in a `time` column) is the data's.
+    if (error instanceof FieldError) throw new DownstreamError(error.message, { status: 400, cause: error });
     if ((error as { code?: unknown }).code === "ERR_SQLITE_ERROR")
       throw new DownstreamError(`SQLite: ${(error as Error).message}`, { status: 400, cause: error });
     throw error;

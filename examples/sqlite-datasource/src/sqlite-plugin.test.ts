@@ -109,6 +109,14 @@ describe("sqlitePlugin", () => {
     expect(fieldValues(results.B!.frames[0]!, "n")).toEqual([120]);
   });
 
+  it("answers a value its column cannot hold as the query's downstream error naming the column", async () => {
+    expect(await tester.query({ model: { rawSql: "SELECT 'soon' AS time" } })).toMatchObject({
+      status: 400,
+      errorSource: "downstream",
+      error: 'field "time" at row 0: cannot parse time "soon"',
+    });
+  });
+
   it("answers an invalid query model as a plugin error naming the field", async () => {
     expect(await tester.query({ model: { rawSql: "SELECT 1", format: "graph" } })).toMatchObject({
       status: 400,
