@@ -231,6 +231,24 @@ describe("createDataService QueryData", () => {
     });
   });
 
+  it("keeps a DataResult's status without an error, and names a thrown error without a message", async () => {
+    const { client } = clientFor(
+      definePlugin({
+        queryTypes: {
+          partial: { query: () => ({ frames: [encoder.encode("p")], status: 206 }) },
+          empty: {
+            query: () => {
+              throw new Error("");
+            },
+          },
+        },
+      }),
+    );
+    const res = await client.data.queryData({ queries: [q("A", {}, "partial"), q("B", {}, "empty")] });
+    expect(res.responses.A).toMatchObject({ status: 206, error: "", errorSource: "" });
+    expect(res.responses.B).toMatchObject({ status: 500, error: "query failed", errorSource: "plugin" });
+  });
+
   it("collects the frames an async iterable handler yields", async () => {
     const { client } = clientFor(
       definePlugin({

@@ -19,7 +19,7 @@ export {
 } from "./gen/pluginv2/backend_pb.js";
 export { GrafanaConfig } from "./grafana-config.js";
 export type { LogAttributes, Logger, LoggerOptions, LogLevel } from "./logger.js";
-export { createLogger, hclogTimestamp, maskLogger, SecretRedactor } from "./logger.js";
+export { createLogger, hclogTimestamp } from "./logger.js";
 export type {
   CallContext,
   ChunkedDataWriter,
@@ -50,26 +50,3 @@ export { DownstreamError, PluginError } from "./plugin-error.js";
 export type { InferSchema, Schema } from "./schema.js";
 export { typed } from "./schema.js";
 export type { StreamSender } from "./stream-sender.js";
-
-// Kept for the adapters until they all import `@gfsdk/core/protocol`; removed from here then.
-
-/** The generated gRPC health protocol. */
-export * as health from "./gen/grpc/health/v1/health_pb.js";
-/** The generated pluginv2 protocol: messages, enums and service descriptors. */
-export * as pluginv2 from "./gen/pluginv2/backend_pb.js";
-/** The generated go-plugin internals: GRPCController, GRPCStdio, GRPCBroker. */
-export * as goplugin from "./go-plugin-protocol.js";
-/** The generated google.rpc Status and ErrorInfo. */
-export * as googleRpc from "./google-rpc-protocol.js";
-export type { LoopbackHostOptions } from "./loopback-address.js";
-export { assertLoopbackHost, isLoopbackHost } from "./loopback-address.js";
-export type { PluginClient } from "./plugin-client.js";
-export { createPluginClient } from "./plugin-client.js";
-export type {
-  CompletedRequest,
-  PluginServiceImpls,
-  PluginServices,
-  PluginServicesOptions,
-} from "./plugin-services.js";
-export { createPluginServices, pluginServices, registerPlugin, toConnectError } from "./plugin-services.js";
-export { resourceOrigin } from "./web-resource.js";

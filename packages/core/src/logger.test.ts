@@ -1,6 +1,6 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { createLogger, hclogTimestamp, SecretRedactor } from "./logger.js";
+import { createLogger, hclogTimestamp, maskLogger, SecretRedactor } from "./logger.js";
 
 function capture() {
   const lines: string[] = [];
@@ -86,5 +86,52 @@ describe("SecretRedactor", () => {
     const redactor = new SecretRedactor();
     redactor.add(["abcd", "xxabcdyy"]);
     expect(redactor.redact("key xxabcdyy and abcd")).toBe("key [redacted] and [redacted]");
+  });
+});
+
+describe("SecretRedactor owners", () => {
+  it("replaces an owner's secrets and forgets them on delete", () => {
+    const redactor = new SecretRedactor();
+    redactor.set("ds#1", ["old-secret"]);
+    redactor.set("ds#1", ["new-secret"]);
+    redactor.set("ds#2", ["new-secret", "ab"]);
+    expect(redactor.redact("old-secret new-secret")).toBe("old-secret [redacted]");
+    expect(redactor.size).toBe(1);
+    redactor.delete("ds#1");
+    expect(redactor.redact("new-secret")).toBe("[redacted]");
+    redactor.delete("ds#2");
+    expect(redactor.redact("new-secret")).toBe("new-secret");
+    expect(redactor.size).toBe(0);
+  });
+});
+
+describe("maskLogger", () => {
+  it("masks messages, string and error attributes and strings inside objects of a logger it wraps", () => {
+    const lines: string[] = [];
+    const redactor = new SecretRedactor();
+    redactor.set("ds", ["wrapped-secret"]);
+    const logger = maskLogger(createLogger({ write: (l) => lines.push(l) }), redactor).with({
+      k: "wrapped-secret",
+    });
+    logger.info("using wrapped-secret", {
+      error: new Error("bad wrapped-secret"),
+      nested: { deep: ["wrapped-secret"] },
+      n: 1,
+    });
+    const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(record).toMatchObject({
+      "@message": "using [redacted]",
+      k: "[redacted]",
+      error: "bad [redacted]",
+      nested: { deep: ["[redacted]"] },
+      n: 1,
+    });
+  });
+
+  it("returns a logger that masks with the same redactor already as it is", () => {
+    const redactor = new SecretRedactor();
+    const logger = createLogger({ write: () => {}, redactor });
+    expect(maskLogger(logger, redactor)).toBe(logger);
+    expect(maskLogger(logger, new SecretRedactor())).not.toBe(logger);
   });
 });

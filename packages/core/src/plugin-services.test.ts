@@ -543,3 +543,27 @@ describe("createPluginServices (interrupted calls)", () => {
     }
   });
 });
+
+describe("createPluginServices secret masking", () => {
+  it("masks each plugin's own secrets, with no redactor shared across plugins", async () => {
+    const make = () => {
+      const lines: string[] = [];
+      const { client } = clientFor(
+        definePlugin({
+          checkHealth: ({ logger }) => {
+            logger.info("saw alpha-secret-1 and beta-secret-2");
+            return { status: CheckHealthResponse_HealthStatus.OK };
+          },
+        }),
+        lines,
+      );
+      return { client, lines };
+    };
+    const a = make();
+    const b = make();
+    await a.client.diagnostics.checkHealth({ pluginContext: context({}, 1n, { key: "alpha-secret-1" }) });
+    await b.client.diagnostics.checkHealth({ pluginContext: context({}, 1n, { key: "beta-secret-2" }) });
+    expect(a.lines.join("")).toContain("saw [redacted] and beta-secret-2");
+    expect(b.lines.join("")).toContain("saw alpha-secret-1 and [redacted]");
+  });
+});

@@ -10,7 +10,7 @@ export * as goplugin from "./go-plugin-protocol.js";
 /** The generated google.rpc Status and ErrorInfo. */
 export * as googleRpc from "./google-rpc-protocol.js";
 export { defaultInstanceIdleTtlMs } from "./instance-manager.js";
-export { SecretRedactor } from "./logger.js";
+export { maskLogger, SecretRedactor } from "./logger.js";
 export type { LoopbackHostOptions } from "./loopback-address.js";
 /** The loopback rule every adapter applies before it listens (a plugin has no authentication). */
 export { assertLoopbackHost, isLoopbackHost } from "./loopback-address.js";

@@ -10,7 +10,13 @@ import type {
   QueryResult,
   QueryResults,
 } from "./plugin.js";
-import { checkedHttpStatus, classifyError, type ErrorSource, PluginError } from "./plugin-error.js";
+import {
+  checkedHttpStatus,
+  classifyError,
+  type ErrorSource,
+  errorMessage,
+  PluginError,
+} from "./plugin-error.js";
 import type { Schema } from "./schema.js";
 import { validateWithSchema } from "./schema.js";
 
@@ -29,7 +35,7 @@ export interface ParsedQuery {
 export interface QuerySink {
   /** One frame of `refId`; `frameId` groups chunks of one frame (chunked answers only). */
   frame(refId: string, frameId: string, frame: FrameLike): Promise<void>;
-  /** `refId` failed (or, with status < 400 and no message, only set its status). */
+  /** `refId` failed with `message`; with an empty message, only its status is set. */
   error(refId: string, status: number, message: unknown, source: ErrorSource): Promise<void>;
   /** Whether anything was answered for `refId` yet. */
   answered(refId: string): boolean;
@@ -71,7 +77,8 @@ export async function runQueryHandlers(
   const fail = async (refId: string, error: unknown) => {
     options.logFailure(refId, error);
     const { status, source } = classifyError(error, ctx.signal);
-    await sink.error(refId, status, error, source);
+    // An error without a message still fails its query, with a message saying so.
+    await sink.error(refId, status, errorMessage(error) === "" ? "query failed" : error, source);
   };
   const valid: DataQuery[] = [];
   for (const entry of parsed) {
@@ -232,7 +239,8 @@ export async function runChunkedHandler(
   const fail = async (refId: string, error: unknown) => {
     options.logFailure(refId, error);
     const { status, source } = classifyError(error, ctx.signal);
-    await sink.error(refId, status, error, source);
+    // An error without a message still fails its query, with a message saying so.
+    await sink.error(refId, status, errorMessage(error) === "" ? "query failed" : error, source);
   };
   const valid: DataQuery[] = [];
   for (const entry of parsed) {
@@ -245,7 +253,7 @@ export async function runChunkedHandler(
     writeError: (refId, status, error) => {
       const checked = checkedHttpStatus(status, "writeError's status");
       const source = error instanceof PluginError ? error.source : "plugin";
-      return sink.error(String(refId), checked, error, source);
+      return sink.error(String(refId), checked, errorMessage(error) === "" ? "query failed" : error, source);
     },
   };
   try {

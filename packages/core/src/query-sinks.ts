@@ -62,8 +62,8 @@ export function createCollectingSink(
       // The first error of a refId is its answer, as the Go SDK's response holds one.
       if (a.error) return;
       a.status = status;
-      if (text !== "" || status >= 400) {
-        a.error = text || "query failed";
+      if (text !== "") {
+        a.error = text;
         a.source = source;
       }
     },

@@ -126,7 +126,7 @@ describe("createPlugin", () => {
       executable: "gpx_hello",
     });
     expect(pluginJson.metrics).toBeUndefined();
-    expect(read(directory, "src/plugin.ts")).toContain("callResource(request, { pluginContext, jsonData })");
+    expect(read(directory, "src/plugin.ts")).toContain('"GET /hello": (_request, { jsonData, user })');
     expect(read(directory, "src/plugin.test.ts")).toContain("app: { jsonData:");
     expect(read(directory, "README.md")).toContain("/api/plugins/myorg-hello-app/resources/hello");
   });

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pluginv2 } from "@gfsdk/core/protocol";
-import { createRandomFrame, frameToArrow, frameToJSONString } from "@gfsdk/dataframe";
+import { frameToArrow, frameToJSONString } from "@gfsdk/dataframe";
+import { createRandomFrame } from "@gfsdk/dataframe/testing";
 import { testdataPlugin } from "@gfsdk/example-testdata";
 import { createInProcessClient } from "@gfsdk/in-process";
 import { query, testdataContext } from "../requests.js";

@@ -24,8 +24,9 @@ describe("plugin", () => {
     expect(res.json()).toEqual({ message: "Hi, Ada!" });
   });
 
-  it("answers 404 for other resources", async () => {
+  it("answers 404 for other resources and 405 for another method", async () => {
+    expect((await tester.callResource({ path: "nothing" })).status).toBe(404);
     const res = await tester.callResource({ method: "POST", path: "hello" });
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(405);
   });
 });

@@ -19,14 +19,12 @@ export const plugin = definePlugin({
     return { status: HealthStatus.OK, message: "App is working" };
   },
 
-  // A web Request in, a web Response out.
-  callResource(request, { pluginContext, jsonData }) {
-    const { pathname } = new URL(request.url);
-    if (pathname === "/hello" && request.method === "GET") {
+  // Resources by method and path: a web Request in, a web Response out. Other paths answer 404,
+  // another method on a known path 405.
+  routes: {
+    "GET /hello": (_request, { jsonData, user }) => {
       const greeting = jsonData.greeting ?? "Hello";
-      const name = pluginContext.user?.name || "stranger";
-      return Response.json({ message: `${greeting}, ${name}!` });
-    }
-    return Response.json({ error: `no resource ${request.method} ${pathname}` }, { status: 404 });
+      return Response.json({ message: `${greeting}, ${user?.name || "stranger"}!` });
+    },
   },
 });
