@@ -13,6 +13,8 @@ const projects = [
   "packages/connect",
   "packages/grpc",
   "examples/testdata",
+  "examples/sqlite-datasource",
+  "examples/app",
   "examples/quickstart",
   "tools/interop",
   "packages/cli",
