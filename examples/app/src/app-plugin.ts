@@ -1,8 +1,13 @@
-import { definePlugin, HealthStatus, PublishStreamStatus, SubscribeStreamStatus } from "@gfsdk/core";
+import {
+  definePlugin,
+  HealthStatus,
+  PublishStreamStatus,
+  readJson,
+  SubscribeStreamStatus,
+} from "@gfsdk/core";
 import { noteInput } from "./note-input.js";
 import { NoteStore, NoteStoreFullError } from "./note-store.js";
 import { notesFrame } from "./notes-frame.js";
-import { readJson } from "./read-json.js";
 
 /** The plugin id of the example app, as in its plugin.json. */
 export const appPluginId = "gfsdk-example-app";
