@@ -1,17 +1,13 @@
 import { DownstreamError } from "@gfsdk/core";
-import { createField, Field, Frame, type Labels, longToWide, timeSeriesSchema } from "@gfsdk/dataframe";
-
-const numericTypes = new Set([
-  "int8",
-  "int16",
-  "int32",
-  "int64",
-  "uint8",
-  "uint16",
-  "uint32",
-  "uint64",
-  "float32",
-]);
+import {
+  createField,
+  Field,
+  Frame,
+  isNumericFieldType,
+  type Labels,
+  longToWide,
+  timeSeriesSchema,
+} from "@gfsdk/dataframe";
 
 /** The same column under another name and labels (storage shared, not copied). */
 function renamed(field: Field, name: string, labels: Labels | undefined): Field {
@@ -21,7 +17,7 @@ function renamed(field: Field, name: string, labels: Labels | undefined): Field 
 
 /** A numeric field as a nullable float64 field, as Grafana's SQL data sources give time series values. */
 function toFloat(field: Field): Field {
-  if (!numericTypes.has(field.type)) return field;
+  if (!isNumericFieldType(field.type) || field.type === "float64") return field;
   const values = Array.from({ length: field.length }, (_, row) => {
     const value = field.at(row);
     return value === null ? null : Number(value);
