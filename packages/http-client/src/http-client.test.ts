@@ -182,6 +182,32 @@ describe("createHttpClient", () => {
     expect(error.message).toBe(`GET ${url}/x: connection refused (ECONNREFUSED)`);
   });
 
+  it("sends request bodies, whole and streamed", async () => {
+    const { url } = await serve(async (req, res) => {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      res.end(`${req.method} ${req.headers["content-type"]} ${body}`);
+    });
+    const http = client({ pluginContext: testPluginContext({ url }) });
+    const whole = await http.fetch("/", {
+      method: "POST",
+      body: JSON.stringify({ a: 1 }),
+      headers: { "content-type": "application/json" },
+    });
+    expect(await whole.text()).toBe('POST application/json {"a":1}');
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode("part1,"));
+        controller.enqueue(new TextEncoder().encode("part2"));
+        controller.close();
+      },
+    });
+    const streamed = await http.fetch(
+      new Request(`${url}/s`, { method: "PUT", body: stream, duplex: "half" } as RequestInit),
+    );
+    expect(await streamed.text()).toBe("PUT undefined part1,part2");
+  });
+
   it("answers an HTTP error status as a response, not an error", async () => {
     const { url } = await serve((_, res) => {
       res.statusCode = 503;

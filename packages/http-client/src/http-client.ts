@@ -20,7 +20,7 @@ import { grafanaUserAgentOf } from "./user-agent.js";
  * `ResourceContext`) or `createInstance`'s settings. Only `pluginContext` is required.
  */
 export interface HttpClientContext {
-  pluginContext: PluginContext;
+  pluginContext: PluginContext<unknown, unknown>;
   /**
    * The user's request headers forwarded by Grafana (the call's `headers`; for a resource call,
    * pass `request.headers`). Forwarded downstream as the data source allows. Default none.
@@ -152,7 +152,7 @@ interface Shared {
   responseLimit: number | undefined;
   timeoutMs: number;
   userAgent: string | undefined;
-  pluginContext: PluginContext;
+  pluginContext: PluginContext<unknown, unknown>;
 }
 
 /** The Go SDK's built-in header steps, in its order: basic auth, custom headers, user agent, forwarded headers. */

@@ -3,7 +3,7 @@ import type { Logger, PluginContext } from "@gfsdk/core";
 /** What a middleware knows about the client a request goes through. */
 export interface HttpRequestInfo {
   /** The plugin context the client was made for. */
-  pluginContext: PluginContext;
+  pluginContext: PluginContext<unknown, unknown>;
   /** The Go SDK's client labels, for metrics and logs: data source name, uid and type. */
   labels: Readonly<{ datasource_name: string; datasource_uid: string; datasource_type: string }>;
   /** The call's logger, when the client was made from a call context. */

@@ -120,11 +120,15 @@ function processResponseLimit(): number | undefined {
  * context without a data source (an app) gets the defaults and Grafana's limits only. Throws a
  * {@link PluginError} (400) naming the key for a malformed duration.
  */
-export function readHttpSettings(pluginContext: PluginContext): HttpSettings {
-  const ds: DataSourceSettings | undefined = pluginContext.dataSourceInstanceSettings;
+export function readHttpSettings(pluginContext: PluginContext<unknown, unknown>): HttpSettings {
+  const ds = pluginContext.dataSourceInstanceSettings as DataSourceSettings<unknown, unknown> | undefined;
+  // The settings as parsed (or validated by the plugin's schemas): read key by key, checked.
   const jsonData: JsonObject =
     ds && typeof ds.jsonData === "object" && ds.jsonData !== null ? (ds.jsonData as JsonObject) : {};
-  const secure: Record<string, string> = ds?.decryptedSecureJsonData ?? {};
+  const secure: Record<string, unknown> =
+    ds && typeof ds.decryptedSecureJsonData === "object" && ds.decryptedSecureJsonData !== null
+      ? (ds.decryptedSecureJsonData as Record<string, unknown>)
+      : {};
   const secretValue = (key: string) => (Object.hasOwn(secure, key) ? String(secure[key]) : "");
   const config = pluginContext.grafanaConfig;
 
