@@ -106,4 +106,18 @@ describe("readHttpSettings", () => {
     expect(proxy).toMatchObject({ address: "pdc:443", username: "ds-uid", password: "pp", timeoutMs: 7000 });
     expect(JSON.stringify(proxy)).not.toContain("pp");
   });
+
+  it("gives an app (no data source) the defaults and Grafana's limits", () => {
+    const app = {
+      ...testPluginContext({ grafanaConfig: { GF_RESPONSE_LIMIT: "5" } }),
+      dataSourceInstanceSettings: undefined,
+    };
+    expect(readHttpSettings(app)).toMatchObject({
+      url: "",
+      timeoutMs: 30_000,
+      responseLimit: 5,
+      proxy: undefined,
+      labels: { datasource_name: "", datasource_uid: "", datasource_type: "test-datasource" },
+    });
+  });
 });
