@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type ServerOptions } from "node:https";
 import { type AddressInfo, connect } from "node:net";
 import type { TLSSocket } from "node:tls";
-import { DownstreamError, PluginError } from "@gfsdk/core";
+import { DownstreamError, type Logger, PluginError } from "@gfsdk/core";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient, type HttpClient } from "./http-client.js";
 import { addDefaultHttpMiddleware, type HttpMiddleware } from "./http-middleware.js";
@@ -226,11 +226,23 @@ describe("createHttpClient", () => {
         res.write(big.slice(0, 50));
         res.end(big.slice(50));
       });
+      const warnings: [string, unknown][] = [];
+      const logger = {
+        warn: (message: string, attributes?: unknown) => warnings.push([message, attributes]),
+      };
       const http = client({
         pluginContext: testPluginContext({ url, grafanaConfig: { GF_RESPONSE_LIMIT: "64" } }),
+        logger: logger as unknown as Logger,
       });
       const res = await http.fetch("/big");
       const error = await rejection(res.text());
+      // Logged once, as the Go SDK does, with the data source and the limit.
+      expect(warnings).toEqual([
+        [
+          "downstream response body exceeded limit",
+          { datasource_uid: "ds-uid", datasource_name: "Test data source", limit_bytes: 64 },
+        ],
+      ]);
       expect(error).toBeInstanceOf(ResponseLimitError);
       expect(error).toBeInstanceOf(DownstreamError);
       expect(error.message).toBe(
