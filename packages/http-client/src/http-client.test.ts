@@ -448,6 +448,8 @@ describe("createHttpClient", () => {
       };
       const inner: HttpMiddleware = async (request, next) => {
         seen.push(`inner ${request.headers.get("x-trace")}`);
+        // Before the built-in steps: no credentials or custom header values yet.
+        seen.push(`auth ${request.headers.get("authorization")} ${request.headers.get("x-key")}`);
         try {
           return await next(request);
         } catch (error) {
@@ -457,13 +459,21 @@ describe("createHttpClient", () => {
       };
       const remove = addDefaultHttpMiddleware(tag);
       try {
-        const http = client({ pluginContext: testPluginContext({ url }) }, { middlewares: [inner] });
+        const pluginContext = testPluginContext({
+          url,
+          basicAuthEnabled: true,
+          basicAuthUser: "u",
+          jsonData: { httpHeaderName1: "X-Key" },
+          secureJsonData: { basicAuthPassword: "p", httpHeaderValue1: "k" },
+        });
+        const http = client({ pluginContext }, { middlewares: [inner] });
         const sent = (await echoed(http.fetch("/"))).headers;
         expect(sent["x-trace"]).toBe("t1");
-        expect(seen).toEqual(["outer ds-uid", "inner t1", "outer 200"]);
+        expect(sent["x-key"]).toBe("k");
+        expect(seen).toEqual(["outer ds-uid", "inner t1", "auth null null", "outer 200"]);
         seen.length = 0;
         await rejection(http.fetch("http://127.0.0.1:1/"));
-        expect(seen).toEqual(["outer ds-uid", "inner t1", "inner downstream"]);
+        expect(seen).toEqual(["outer ds-uid", "inner t1", "auth null null", "inner downstream"]);
         const without = client({ pluginContext: testPluginContext({ url }) }, { defaultMiddlewares: false });
         seen.length = 0;
         await without.fetch("/");

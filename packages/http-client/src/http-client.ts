@@ -205,7 +205,6 @@ function makeClient(shared: Shared, context: Omit<HttpClientContext, "pluginCont
     let response: Response;
     try {
       // undici's own fetch (not the global one) so the dispatcher's TLS and proxy settings apply.
-      // undici's own fetch (not the global one) so the dispatcher's TLS and proxy settings apply.
       // The request goes as parts: undici's fetch does not take a Request of another undici copy.
       const init = {
         method: request.method,
@@ -247,7 +246,10 @@ function makeClient(shared: Shared, context: Omit<HttpClientContext, "pluginCont
       } catch (error) {
         throw new PluginError(redact(`invalid HTTP request: ${(error as Error).message}`), { cause: error });
       }
-      return runMiddlewares(shared.middlewares, transport, info, prepare(shared, request, context.headers));
+      // As the Go SDK's chain: the middlewares (tracing, metrics) outermost, then the built-in
+      // header steps, so no middleware sees the credentials they add.
+      const send = (r: Request) => transport(prepare(shared, r, context.headers));
+      return runMiddlewares(shared.middlewares, send, info, request);
     },
     forCall: (next) => makeClient(shared, next),
     close: () => shared.dispatcher.close(),

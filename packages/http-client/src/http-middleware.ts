@@ -13,8 +13,10 @@ export interface HttpRequestInfo {
 /**
  * A step around every request of a client, as the Go SDK's `httpclient.Middleware`: it may change
  * the request, observe or replace the response, time the call, or throw. `next` sends the request
- * on (through the later middlewares and the transport). Tracing and metrics are middlewares; a
- * transport failure reaches them as a `DownstreamError`.
+ * on (through the later middlewares, the built-in steps and the transport). Tracing and metrics
+ * are middlewares; a transport failure reaches them as a `DownstreamError`. As in the Go SDK they
+ * run before the built-in steps (basic auth, custom headers, user agent, forwarded headers), so
+ * they never see the credentials those add.
  */
 export type HttpMiddleware = (
   request: Request,
