@@ -343,6 +343,28 @@ describe("createHttpClient", () => {
       expect(error).toBeInstanceOf(DownstreamError);
     });
 
+    it("refuses a TLS 1.2 server when Grafana's pluginsForceTls13 toggle is on", async () => {
+      const { url } = await serve(echo, {
+        cert: pki.server.cert,
+        key: pki.server.key,
+        maxVersion: "TLSv1.2",
+      });
+      const trusted = { jsonData: { tlsAuthWithCACert: true }, secureJsonData: { tlsCACert: pki.ca.cert } };
+      expect(
+        (await client({ pluginContext: testPluginContext({ url, ...trusted }) }).fetch("/")).status,
+      ).toBe(200);
+      const forced = client({
+        pluginContext: testPluginContext({
+          url,
+          ...trusted,
+          grafanaConfig: { GF_INSTANCE_FEATURE_TOGGLES_ENABLE: "pluginsForceTls13" },
+        }),
+      });
+      const error = await rejection(forced.fetch("/"));
+      expect(error).toBeInstanceOf(DownstreamError);
+      expect(error.message).toMatch(/: TLS error: .*\(ERR_SSL_/);
+    });
+
     it("throws a 400 for a malformed key without showing it", () => {
       const key = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
       const error = (() => {

@@ -93,8 +93,7 @@ export function transportError(
   const timeout = code === "ETIMEDOUT" || (code?.startsWith("UND_ERR_") && code.endsWith("TIMEOUT"));
   // A coded reason from inside the proxy's connection still says it was the proxy's.
   const via = proxy && coded ? `secure socks proxy ${proxy}: ` : "";
-  return new DownstreamError(redact(`${what}: ${via}${reason}`), {
-    status: timeout ? 504 : 502,
-    cause: error,
-  });
+  // One line: OpenSSL's messages end with a newline, and Grafana shows the message as is.
+  const line = `${what}: ${via}${reason}`.replace(/\s+/g, " ").trim();
+  return new DownstreamError(redact(line), { status: timeout ? 504 : 502, cause: error });
 }
