@@ -93,7 +93,7 @@ export function transportError(
   const timeout = code === "ETIMEDOUT" || (code?.startsWith("UND_ERR_") && code.endsWith("TIMEOUT"));
   // A coded reason from inside the proxy's connection still says it was the proxy's.
   const via = proxy && coded ? `secure socks proxy ${proxy}: ` : "";
-  // One line: OpenSSL's messages end with a newline, and Grafana shows the message as is.
-  const line = `${what}: ${via}${reason}`.replace(/\s+/g, " ").trim();
-  return new DownstreamError(redact(line), { status: timeout ? 504 : 502, cause: error });
+  // Masked first (a PEM secret spans lines), then one line: OpenSSL's messages end with a newline.
+  const line = redact(`${what}: ${via}${reason}`).replace(/\s+/g, " ").trim();
+  return new DownstreamError(line, { status: timeout ? 504 : 502, cause: error });
 }
