@@ -69,10 +69,5 @@ export {
 export type { FrameMeta, FrameType, Notice, QueryStat, VisType } from "./frame-meta.js";
 export { type FramesEqualResult, framesEqual } from "./frames-equal.js";
 export { type FillMissing, type LongToWideOptions, longToWide } from "./long-to-wide.js";
-/**
- * @deprecated Import it from `@gfsdk/dataframe/testing`; it leaves the main entry once its last
- * importer in this repository (tools/interop) has moved.
- */
-export { createRandomFrame, type RandomFrameOptions } from "./testing/random-frame.js";
 export { type TimeSeriesSchema, timeSeriesSchema } from "./time-series-schema.js";
 export { wideToLong } from "./wide-to-long.js";

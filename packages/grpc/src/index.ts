@@ -15,16 +15,5 @@ export { standaloneAddressEnvName } from "./standalone-address.js";
 export { standaloneFileNames } from "./standalone-files.js";
 
 // Testing utilities (a gRPC plugin client, host certificates) are in @gfsdk/grpc/testing.
-
-// Symbols above are for plugin authors. Symbols below are for other adapters and tools.
-
-/** @private Internal code: the go-plugin environment, as the host sets it. */
-export type { GoPluginEnv } from "./go-plugin-env.js";
-/** @private Internal code. */
-export { magicCookie, negotiateProtocolVersion, parseGoPluginEnv } from "./go-plugin-env.js";
-/** @private Internal code: a protobuf-es service served by grpc-js. */
-export type { GrpcServiceDefinition, GrpcServiceDefinitionOptions } from "./grpc-service-definition.js";
-/** @private Internal code. */
-export { createGrpcServiceDefinition } from "./grpc-service-definition.js";
-/** @private Internal code: handler errors as gRPC statuses. */
-export { statusDetailsKey, toGrpcStatus } from "./grpc-status.js";
+// Adapter internals (the go-plugin environment, grpc-js service definitions, gRPC statuses) are in
+// @gfsdk/grpc/protocol.

@@ -2,13 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  createRandomFrame,
   frameFromArrow,
   frameFromJSON,
   framesEqual,
   frameToArrow,
   frameToJSONString,
 } from "@gfsdk/dataframe";
+import { createRandomFrame } from "@gfsdk/dataframe/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildGoCommand, runCommand } from "./go-tool.js";
 
