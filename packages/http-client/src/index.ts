@@ -8,5 +8,7 @@ export type { HttpMiddleware, HttpRequestInfo } from "./http-middleware.js";
 export { addDefaultHttpMiddleware, defaultHttpMiddlewares } from "./http-middleware.js";
 export type { HttpProxySettings, HttpSettings, HttpTlsSettings } from "./http-settings.js";
 export { defaultTimeouts, readHttpSettings } from "./http-settings.js";
+export type { RequestObservation } from "./observer-middleware.js";
+export { createObserverMiddleware } from "./observer-middleware.js";
 export { ResponseLimitError } from "./response-limit.js";
 export { grafanaUserAgentOf } from "./user-agent.js";
