@@ -1,5 +1,6 @@
-import type { DataSourceSettings, JsonObject, PluginContext } from "@gfsdk/core";
-import { PluginError } from "@gfsdk/core";
+import { readFileSync } from "node:fs";
+import type { DataSourceSettings, JsonObject, PluginContext, SecureSocksProxyConfig } from "@gfsdk/core";
+import { PluginError, processConfig } from "@gfsdk/core";
 
 /** Go's `httpclient.DefaultTimeoutOptions`: a whole request 30 s, dialing 10 s, TLS handshake 10 s. */
 export const defaultTimeouts = {
@@ -114,6 +115,39 @@ function processResponseLimit(): number | undefined {
   return Number.isFinite(n) && n > 0 ? n : undefined;
 }
 
+/** A PEM file of the proxy settings; a missing or unreadable one is a 500 naming the path only. */
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new PluginError(
+      `secure socks proxy: cannot read the ${what} file ${path}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
+/**
+ * The proxy settings with the PEM texts read from the deprecated file paths where no text was
+ * given (Grafana before 11 sent only paths), as the Go SDK's `getTLSDialerFromFiles`.
+ */
+function withFiles(config: SecureSocksProxyConfig | undefined): SecureSocksProxyConfig | undefined {
+  if (!config || config.allowInsecure) return config;
+  return {
+    ...config,
+    clientCert:
+      config.clientCert ||
+      (config.clientCertFile ? readPem(config.clientCertFile, "client certificate") : ""),
+    clientKey: config.clientKey || (config.clientKeyFile ? readPem(config.clientKeyFile, "client key") : ""),
+    rootCaCerts:
+      config.rootCaCerts.length > 0
+        ? config.rootCaCerts
+        : config.rootCaCertFiles.map((file) => readPem(file, "root CA certificate")),
+  };
+}
+
 /**
  * The HTTP settings of the data source in `pluginContext` (its `jsonData` and decrypted secure
  * settings, and Grafana's config), as the Go SDK derives `httpclient.Options` from them. A plugin
@@ -172,7 +206,11 @@ export function readHttpSettings(pluginContext: PluginContext<unknown, unknown>)
 
   const timeoutMs = seconds(jsonData, "timeout", defaultTimeouts.timeoutMs);
   let proxy: HttpProxySettings | undefined;
-  const proxyConfig = ds && jsonData.enableSecureSocksProxy === true ? config.secureSocksProxy : undefined;
+  // As the Go SDK: the per-request config, else the deprecated process variables.
+  const proxyConfig =
+    ds && jsonData.enableSecureSocksProxy === true
+      ? withFiles(config.secureSocksProxy ?? processConfig().secureSocksProxy)
+      : undefined;
   if (ds && proxyConfig) {
     proxy = {
       address: proxyConfig.proxyAddress,

@@ -1,7 +1,10 @@
 import { once } from "node:events";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo, Server as NetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer as createTlsServer, type TLSSocket } from "node:tls";
 import { DownstreamError } from "@gfsdk/core";
 import { createServer as createSocksServer } from "simple-socks";
@@ -202,5 +205,43 @@ describe("createSecureSocksConnector", () => {
     expect(error.message).toBe(
       `GET http://127.0.0.1:8080/: secure socks proxy 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}`,
     );
+  });
+
+  it("falls back to the deprecated GF_SECURE_SOCKS_DATASOURCE_PROXY_* variables and their PEM files", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gfsdk-pdc-"));
+    cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const targetPort = await listen(createServer(target));
+    const proxy = await socksProxy("proxy-pw", {
+      cert: pki.server.cert,
+      key: pki.server.key,
+      ca: pki.ca.cert,
+    });
+    const vars: Record<string, string> = {
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_SERVER_ENABLED: "true",
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_PROXY_ADDRESS: `127.0.0.1:${proxy.port}`,
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_SERVER_NAME: "localhost",
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_CLIENT_CERT: file("client.pem", pki.client.cert),
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_CLIENT_KEY: file("client-key.pem", pki.client.key),
+      GF_SECURE_SOCKS_DATASOURCE_PROXY_ROOT_CA_CERT: file("ca.pem", pki.ca.cert),
+    };
+    Object.assign(process.env, vars);
+    let http: HttpClient;
+    try {
+      http = client({
+        pluginContext: testPluginContext({
+          url: `http://127.0.0.1:${targetPort}`,
+          jsonData: { enableSecureSocksProxy: true },
+          secureJsonData: { secureSocksProxyPassword: "proxy-pw" },
+        }),
+      });
+    } finally {
+      for (const k of Object.keys(vars)) delete process.env[k];
+    }
+    expect(await (await http.fetch("/e")).text()).toBe("hello /e");
+    expect(proxy.destinations).toEqual([`127.0.0.1:${targetPort}`]);
   });
 });
