@@ -86,6 +86,20 @@ describe("createHttpClient", () => {
     expect(body.headers).not.toHaveProperty("x-no-value");
   });
 
+  it("throws a 400 naming a custom header that HTTP cannot carry, without its value", () => {
+    const bad = (name: string, value: string) => () =>
+      createHttpClient({
+        pluginContext: testPluginContext({
+          jsonData: { httpHeaderName1: name },
+          secureJsonData: { httpHeaderValue1: value },
+        }),
+      });
+    expect(bad("Bad Header", "v")).toThrow('invalid custom header httpHeaderName1 "Bad Header"');
+    expect(bad("X-Ok", "secret\nvalue")).toThrow(
+      /^invalid custom header httpHeaderName1 "X-Ok": not a valid HTTP header name or value$/,
+    );
+  });
+
   it("writes `Grafana <plugin>/<version>` when Grafana sent no user agent, and keeps the request's own", async () => {
     const { url } = await serve(echo);
     const http = client({ pluginContext: testPluginContext({ url, userAgent: "" }) });

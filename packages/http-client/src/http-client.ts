@@ -79,6 +79,20 @@ function redactor(secrets: readonly string[]): (text: string) => string {
   return (text) => sorted.reduce((t, s) => t.split(s).join("[redacted]"), text);
 }
 
+/** Custom headers that `Headers` refuses fail now, naming the header, never its (secret) value. */
+function checkCustomHeaders(settings: HttpSettings): void {
+  settings.headers.forEach(([name, value], i) => {
+    try {
+      new Headers().append(name, value);
+    } catch {
+      throw new PluginError(
+        `invalid custom header httpHeaderName${i + 1} ${JSON.stringify(name)}: not a valid HTTP header name or value`,
+        { status: 400 },
+      );
+    }
+  });
+}
+
 /** TLS options for undici's connector from the settings, checked now so a bad PEM fails early. */
 function tlsOptions(settings: HttpSettings): Record<string, unknown> {
   const tls = settings.tls;
@@ -291,6 +305,7 @@ function mapBodyErrors(
  */
 export function createHttpClient(context: HttpClientContext, options: HttpClientOptions = {}): HttpClient {
   const settings = readHttpSettings(context.pluginContext);
+  checkCustomHeaders(settings);
   const timeoutMs = options.timeoutMs ?? settings.timeoutMs;
   const shared: Shared = {
     settings,
