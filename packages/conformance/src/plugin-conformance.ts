@@ -1,4 +1,4 @@
-import { create } from "@bufbuild/protobuf";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { createLogger, HealthStatus, PublishStreamStatus, SubscribeStreamStatus } from "@gfsdk/core";
 import type { PluginClient } from "@gfsdk/core/protocol";
@@ -25,6 +25,98 @@ function decodeFrames(response: pluginv2.DataResponse): Frame[] {
       ? frameFromJSON(decoder.decode(bytes))
       : frameFromArrow(bytes),
   );
+}
+
+/** The frames of one frameId of a chunked answer, each chunk decoded on its own. */
+interface ChunkGroup {
+  frameId: string;
+  chunks: Frame[];
+}
+
+/** A chunked answer: frame groups per refId in arrival order, and the error message of each failed refId. */
+interface ChunkedAnswer {
+  frames: Map<string, ChunkGroup[]>;
+  errors: Map<string, pluginv2.QueryChunkedDataResponse>;
+}
+
+/**
+ * Decodes one chunk. A JSON chunk after the first of its frameId carries data only (the contract),
+ * so it is decoded with the schema of that first chunk.
+ */
+function decodeFrameChunk(
+  m: pluginv2.QueryChunkedDataResponse,
+  format: pluginv2.DataFrameFormat,
+  schema?: unknown,
+): Frame {
+  if (format !== pluginv2.DataFrameFormat.JSON) return frameFromArrow(m.frame);
+  const parsed = JSON.parse(decoder.decode(m.frame)) as { schema?: unknown; data?: unknown };
+  if (schema === undefined) {
+    expect(parsed.schema, `first chunk of ${m.refId}/${m.frameId} has a schema`).toBeDefined();
+    return frameFromJSON(parsed);
+  }
+  expect(parsed.schema, `later chunk of ${m.refId}/${m.frameId} has data only`).toBeUndefined();
+  return frameFromJSON({ schema, data: parsed.data });
+}
+
+function decodeChunks(
+  messages: pluginv2.QueryChunkedDataResponse[],
+  format: pluginv2.DataFrameFormat,
+): ChunkedAnswer {
+  const answer: ChunkedAnswer = { frames: new Map(), errors: new Map() };
+  const schemas = new Map<string, unknown>();
+  for (const m of messages) {
+    expect(m.refId, "every message has a refId").not.toBe("");
+    if (m.error !== "") {
+      expect(m.frame, `error message of ${m.refId} carries no frame`).toHaveLength(0);
+      expect(answer.errors.has(m.refId), `one error message for ${m.refId}`).toBe(false);
+      answer.errors.set(m.refId, m);
+      continue;
+    }
+    expect(m.format).toBe(format);
+    expect(m.frameId, `a frame of ${m.refId} has a frameId`).not.toBe("");
+    const groups = answer.frames.get(m.refId) ?? [];
+    answer.frames.set(m.refId, groups);
+    let group = groups.at(-1);
+    if (group?.frameId !== m.frameId) {
+      expect(
+        groups.some((g) => g.frameId === m.frameId),
+        `chunks of ${m.frameId} are consecutive`,
+      ).toBe(false);
+      group = { frameId: m.frameId, chunks: [] };
+      groups.push(group);
+    }
+    const key = `${m.refId}\u0000${m.frameId}`;
+    const frame = decodeFrameChunk(m, format, schemas.get(key));
+    if (!schemas.has(key) && format === pluginv2.DataFrameFormat.JSON)
+      schemas.set(key, (JSON.parse(decoder.decode(m.frame)) as { schema: unknown }).schema);
+    group.chunks.push(frame);
+  }
+  return answer;
+}
+
+/** Checks that the chunks of each frameId, joined row by row, are the frames QueryData answers. */
+function expectSameFrames(groups: ChunkGroup[], want: Frame[]): void {
+  expect(groups).toHaveLength(want.length);
+  groups.forEach((group, i) => {
+    const expected = want[i]!;
+    const first = group.chunks[0]!;
+    expect(first.name).toBe(expected.name);
+    expect(first.fields.map((f) => [f.name, f.type, f.nullable])).toEqual(
+      expected.fields.map((f) => [f.name, f.type, f.nullable]),
+    );
+    expected.fields.forEach((field, j) => {
+      const joined = group.chunks.flatMap((c) => c.fields[j]!.toArray() as unknown[]);
+      expect(joined, `field ${field.name} of frame ${i} joined from ${group.chunks.length} chunks`).toEqual(
+        field.toArray(),
+      );
+    });
+  });
+}
+
+/** The context Grafana sends to admission and conversion: the plugin's, without data source settings. */
+function pluginOnlyContext(): MessageInitShape<typeof pluginv2.PluginContextSchema> {
+  const { dataSourceInstanceSettings: _, ...rest } = testdataContext();
+  return rest;
 }
 
 async function expectCode(promise: Promise<unknown>, code: Code): Promise<ConnectError> {
@@ -73,6 +165,11 @@ export function describePluginConformance(
         const res = await client.diagnostics.checkHealth({ pluginContext: testdataContext({ fail: true }) });
         expect(res.status).toBe(HealthStatus.ERROR);
         expect(res.message).toContain("configured to fail");
+        expect(["plugin", "downstream"]).toContain(res.errorSource);
+      });
+      it("sets no errorSource on a healthy answer", async () => {
+        const res = await client.diagnostics.checkHealth({ pluginContext: testdataContext() });
+        expect(res.errorSource).toBe("");
       });
     });
 
@@ -276,19 +373,130 @@ export function describePluginConformance(
     });
 
     describe("Data.QueryChunkedData", () => {
-      it("answers UNIMPLEMENTED when the plugin has no chunked handler", async () => {
+      async function readChunks(
+        queries: MessageInitShape<typeof pluginv2.DataQuerySchema>[],
+        format: pluginv2.DataFrameFormat = pluginv2.DataFrameFormat.ARROW,
+      ): Promise<pluginv2.QueryChunkedDataResponse[]> {
+        const messages: pluginv2.QueryChunkedDataResponse[] = [];
+        for await (const m of client.data.queryChunkedData({
+          pluginContext: testdataContext(),
+          queries,
+          format,
+        }))
+          messages.push(m);
+        return messages;
+      }
+
+      it.each([
+        ["ARROW", pluginv2.DataFrameFormat.ARROW],
+        ["JSON", pluginv2.DataFrameFormat.JSON],
+      ])(
+        "streams each random_walk frame as one chunk under its own frameId, as QueryData answers it (%s)",
+        async (_, format) => {
+          const q = query("A", "random_walk", { seriesCount: 3, seed: 7 }, { maxDataPoints: 50n });
+          const want = decodeFrames(
+            (await client.data.queryData(queryDataRequest([q], format))).responses.A!,
+          );
+          const answer = decodeChunks(await readChunks([q], format), format);
+          expect(answer.errors.size).toBe(0);
+          const groups = answer.frames.get("A")!;
+          expect(groups.map((g) => g.chunks.length)).toEqual([1, 1, 1]);
+          expect(new Set(groups.map((g) => g.frameId)).size).toBe(3);
+          expectSameFrames(groups, want);
+        },
+      );
+
+      it.each([
+        ["ARROW", { rows: 2500, chunkRows: 1000 }, [1000, 1000, 500], pluginv2.DataFrameFormat.ARROW],
+        ["JSON", { rows: 2500, chunkRows: 1000 }, [1000, 1000, 500], pluginv2.DataFrameFormat.JSON],
+        ["ARROW", { rows: 3, chunkRows: 1 }, [1, 1, 1], pluginv2.DataFrameFormat.ARROW],
+        ["ARROW", { rows: 0 }, [0], pluginv2.DataFrameFormat.ARROW],
+        ["ARROW", { rows: 100_001 }, [100_000, 1], pluginv2.DataFrameFormat.ARROW],
+        ["JSON", { rows: 100_001 }, [100_000, 1], pluginv2.DataFrameFormat.JSON],
+      ])(
+        "cuts a rows frame into chunks of at most chunkRows rows (%s %j)",
+        async (_, model, sizes, format) => {
+          const q = query("R", "rows", model);
+          const want = decodeFrames(
+            (await client.data.queryData(queryDataRequest([q], format))).responses.R!,
+          );
+          const messages = await readChunks([q], format);
+          for (const m of messages) {
+            expect(m.format).toBe(format);
+            expect(m.status === 0 || m.status === 200).toBe(true);
+          }
+          const answer = decodeChunks(messages, format);
+          const groups = answer.frames.get("R")!;
+          expect(groups).toHaveLength(1);
+          expect(groups[0]!.chunks.map((c) => c.rowCount)).toEqual(sizes);
+          expectSameFrames(groups, want);
+        },
+      );
+
+      it("sends one message with refId, error and status for each failing query, and the others still stream", async () => {
+        const messages = await readChunks([
+          query("A", "rows", { rows: 300, chunkRows: 100 }),
+          query("B", "error", { source: "downstream", status: 502, message: "upstream down" }),
+          query("C", "no_such_type", {}),
+          query("D", "rows", { rows: 10, chunkRows: 0 }),
+          query("E", "random_walk", { seed: 3 }),
+        ]);
+        const answer = decodeChunks(messages, pluginv2.DataFrameFormat.ARROW);
+        expect(answer.errors.get("B")).toMatchObject({
+          status: 502,
+          error: "upstream down",
+          frame: new Uint8Array(),
+        });
+        expect(answer.errors.get("C")!.status).toBe(400);
+        expect(answer.errors.get("C")!.error).toContain("no_such_type");
+        expect(answer.errors.get("D")!.status).toBe(400);
+        expect(answer.errors.get("D")!.error).toContain("chunkRows");
+        for (const ref of ["B", "C", "D"]) {
+          expect(
+            messages.filter((m) => m.refId === ref),
+            `one message for ${ref}`,
+          ).toHaveLength(1);
+          expect(answer.frames.has(ref)).toBe(false);
+        }
+        expect(answer.frames.get("A")![0]!.chunks.map((c) => c.rowCount)).toEqual([100, 100, 100]);
+        expect(answer.frames.get("E")).toHaveLength(1);
+      });
+
+      it.each([
+        [{ rows: 10, chunkRows: 0 }],
+        [{ rows: 10, chunkRows: 10_000_001 }],
+        [{ rows: 10, chunkRows: 2.5 }],
+        [{ rows: 10, chunkRows: "100" }],
+      ])("answers a bad chunkRows %j with a 400 naming chunkRows", async (model) => {
+        const messages = await readChunks([query("X", "rows", model)]);
+        expect(messages).toHaveLength(1);
+        expect(messages[0]).toMatchObject({ refId: "X", status: 400 });
+        expect(messages[0]!.error).toContain("chunkRows");
+        expect(["", "plugin"]).toContain(messages[0]!.errorSource);
+      });
+
+      it("keeps answering other calls while a consumer has not read a large answer", async () => {
         const stream = client.data.queryChunkedData({
           pluginContext: testdataContext(),
-          queries: [query("A", "rows", {})],
+          queries: [query("R", "rows", { rows: 1_000_000, chunkRows: 10_000 })],
         });
-        await expectCode(
-          (async () => {
-            for await (const _ of stream) {
-              // drain
-            }
-          })(),
-          Code.Unimplemented,
+        const iterator = stream[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        expect(first.done).toBe(false);
+        // The consumer holds the stream here; the plugin must still answer.
+        expect((await client.diagnostics.checkHealth({ pluginContext: testdataContext() })).status).toBe(
+          HealthStatus.OK,
         );
+        const res = await client.data.queryData(queryDataRequest([query("A", "random_walk", { seed: 1 })]));
+        expect(res.responses.A!.status).toBe(200);
+        let chunks = 1;
+        let rows = decodeFrameChunk(first.value, pluginv2.DataFrameFormat.ARROW).rowCount;
+        for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+          chunks++;
+          rows += frameFromArrow(next.value.frame).rowCount;
+        }
+        expect(chunks).toBe(100);
+        expect(rows).toBe(1_000_000);
       });
     });
 
@@ -309,6 +517,7 @@ export function describePluginConformance(
         });
         expect(messages).toHaveLength(1);
         expect(messages[0]!.code).toBe(200);
+        expect(messages[0]!.errorSource).toBe("");
         expect(messages[0]!.headers["content-type"]?.values[0]).toContain("application/json");
         const body = JSON.parse(decoder.decode(messages[0]!.body)) as Record<string, unknown>;
         expect(body).toMatchObject({
@@ -359,6 +568,7 @@ export function describePluginConformance(
           url: "/resources/nope",
         });
         expect(messages[0]!.code).toBe(404);
+        expect(["plugin", "downstream"]).toContain(messages[0]!.errorSource);
       });
     });
 
@@ -374,6 +584,36 @@ export function describePluginConformance(
           path: "other",
         });
         expect(notFound.status).toBe(SubscribeStreamStatus.NOT_FOUND);
+      });
+
+      it.each([
+        ["longer than 160 characters", `random/${"x".repeat(154)}`],
+        ["with a character Grafana does not allow", "random/a b"],
+      ])("refuses a channel path %s before any handler runs", async (_, path) => {
+        const sub = await client.stream.subscribeStream({ pluginContext: testdataContext(), path });
+        expect(sub.status).toBe(SubscribeStreamStatus.NOT_FOUND);
+        const pub = await client.stream.publishStream({
+          pluginContext: testdataContext(),
+          path,
+          data: encoder.encode("{}"),
+        });
+        expect(pub.status).toBe(PublishStreamStatus.NOT_FOUND);
+        await expectCode(
+          (async () => {
+            for await (const _ of client.stream.runStream({ pluginContext: testdataContext(), path })) {
+              // drain
+            }
+          })(),
+          Code.InvalidArgument,
+        );
+      });
+
+      it("accepts a channel path of exactly 160 characters", async () => {
+        const res = await client.stream.subscribeStream({
+          pluginContext: testdataContext(),
+          path: `random/${"x".repeat(153)}`,
+        });
+        expect(res.status).toBe(SubscribeStreamStatus.OK);
       });
 
       it("denies publishing", async () => {
@@ -406,23 +646,93 @@ export function describePluginConformance(
           Code.Canceled,
         );
         expect(packets).toHaveLength(3);
-        const frame = frameFromJSON(JSON.stringify(packets[0]));
-        expect(frame.fields.map((f) => f.name)).toEqual(["time", "value"]);
-        expect(frame.rowCount).toBe(1);
+        // Every packet is a whole frame JSON (the contract), decodable on its own.
+        for (const packet of packets) {
+          const frame = frameFromJSON(JSON.stringify(packet));
+          expect(frame.fields.map((f) => f.name)).toEqual(["time", "value"]);
+          expect(frame.rowCount).toBe(1);
+        }
         const res = await client.diagnostics.checkHealth({ pluginContext: testdataContext() });
         expect(res.status).toBe(HealthStatus.OK);
       });
     });
 
-    describe("AdmissionControl and ResourceConversion", () => {
-      it("answer UNIMPLEMENTED when the plugin has no handlers", async () => {
-        const req = { pluginContext: testdataContext(), kind: { group: "g", version: "v1", kind: "K" } };
-        await expectCode(client.admission.validateAdmission(req), Code.Unimplemented);
-        await expectCode(client.admission.mutateAdmission(req), Code.Unimplemented);
-        await expectCode(
-          client.conversion.convertObjects({ pluginContext: testdataContext(), uid: "u" }),
-          Code.Unimplemented,
+    describe("AdmissionControl and ResourceConversion (hosts before SDK v0.300.0)", () => {
+      function thing(spec: Record<string, unknown> | undefined, metadata: Record<string, unknown> = {}) {
+        return {
+          apiVersion: "conformance.gfsdk.dev/v1",
+          kind: "Thing",
+          metadata: { name: "thing-1", namespace: "default", ...metadata },
+          ...(spec === undefined ? {} : { spec }),
+        };
+      }
+      function admission(object: unknown) {
+        return {
+          pluginContext: pluginOnlyContext(),
+          kind: { group: "conformance.gfsdk.dev", version: "v1", kind: "Thing" },
+          objectBytes: encoder.encode(JSON.stringify(object)),
+        };
+      }
+      const json = (bytes: Uint8Array) => JSON.parse(decoder.decode(bytes)) as unknown;
+
+      it("allows an object unless its spec.valid is false", async () => {
+        for (const spec of [{ valid: true, n: 1 }, undefined, { valid: "false" }]) {
+          const res = await client.admission.validateAdmission(admission(thing(spec)));
+          expect(res.allowed, JSON.stringify(spec)).toBe(true);
+        }
+      });
+
+      it("denies an object whose spec.valid is false with code 400 naming spec.valid", async () => {
+        const res = await client.admission.validateAdmission(admission(thing({ valid: false })));
+        expect(res.allowed).toBe(false);
+        expect(res.result?.code).toBe(400);
+        expect(res.result?.message).toContain("spec.valid");
+      });
+
+      it("mutates by adding the gfsdk.dev/mutated annotation and nothing else", async () => {
+        const withAnnotations = thing({ valid: true, s: "🦥" }, { annotations: { a: "b" } });
+        const res = await client.admission.mutateAdmission(admission(withAnnotations));
+        expect(res.allowed).toBe(true);
+        expect(json(res.objectBytes)).toEqual(
+          thing({ valid: true, s: "🦥" }, { annotations: { a: "b", "gfsdk.dev/mutated": "true" } }),
         );
+        const bare = await client.admission.mutateAdmission(admission(thing({ valid: true })));
+        expect(json(bare.objectBytes)).toEqual(
+          thing({ valid: true }, { annotations: { "gfsdk.dev/mutated": "true" } }),
+        );
+      });
+
+      it("converts objects to the target version, echoing the uid", async () => {
+        const objects = [thing({ valid: true }), thing({ n: 2 }, { name: "thing-2" })];
+        const res = await client.conversion.convertObjects({
+          pluginContext: pluginOnlyContext(),
+          uid: "conversion-1",
+          objects: objects.map((o) => ({
+            raw: encoder.encode(JSON.stringify(o)),
+            contentType: "application/json",
+          })),
+          targetVersion: { group: "conformance.gfsdk.dev", version: "v2" },
+        });
+        expect(res.uid).toBe("conversion-1");
+        expect(res.result?.status).toBe("Success");
+        expect(res.objects.map((o) => json(o.raw))).toEqual(
+          objects.map((o) => ({ ...o, apiVersion: "conformance.gfsdk.dev/v2" })),
+        );
+      });
+
+      it("fails a conversion with an object that is not JSON: Failure, code 400, no objects", async () => {
+        const res = await client.conversion.convertObjects({
+          pluginContext: pluginOnlyContext(),
+          uid: "conversion-2",
+          objects: [
+            { raw: encoder.encode(JSON.stringify(thing({}))), contentType: "application/json" },
+            { raw: encoder.encode("{not json"), contentType: "application/json" },
+          ],
+          targetVersion: { group: "conformance.gfsdk.dev", version: "v2" },
+        });
+        expect(res.uid).toBe("conversion-2");
+        expect(res.result).toMatchObject({ status: "Failure", code: 400 });
+        expect(res.objects).toHaveLength(0);
       });
     });
 

@@ -18,7 +18,7 @@ describe("the testdata executable driven by a Go host built like Grafana's plugi
   });
 
   it("runs every scenario of the host", () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(30);
+    expect(scenarios.length).toBeGreaterThanOrEqual(47);
     expect(report.scenarios.map((s) => s.name)).toEqual(scenarios);
   });
 
@@ -50,7 +50,23 @@ describe("the testdata executable driven by a Go host built like Grafana's plugi
     "stream-subscribe-not-found",
     "stream-run",
     "stream-publish-denied",
+    "query-bad-model-values",
+    "check-health-error-source",
+    "resource-error-source",
+    "chunked-random-walk-arrow",
+    "chunked-random-walk-json",
+    "chunked-rows-arrow",
+    "chunked-rows-json",
+    "chunked-error",
+    "chunked-bad-model",
+    "chunked-slow-consumer",
+    "admission-validate-allowed",
+    "admission-validate-denied",
+    "admission-mutate",
+    "conversion-convert",
+    "conversion-not-json",
     "collect-metrics",
+    "metrics-count-every-call",
     "stderr-logs",
     "kill",
     "restart",

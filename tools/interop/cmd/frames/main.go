@@ -24,7 +24,7 @@ import (
 )
 
 // SDKVersion is the grafana-plugin-sdk-go version this module pins.
-const SDKVersion = "v0.296.3"
+const SDKVersion = "v0.300.0"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -43,39 +43,49 @@ func (d *Datasource) Dispose() {}
 func (d *Datasource) QueryData(ctx context.Context, req *backend.QueryDataRequest) (*backend.QueryDataResponse, error) {
 	resp := backend.NewQueryDataResponse()
 	for _, q := range req.Queries {
-		var res backend.DataResponse
-		switch q.QueryType {
-		case "random_walk":
-			res = queryRandomWalk(q)
-		case "all_types":
-			res = backend.DataResponse{Frames: data.Frames{vectors.AllTypes()}}
-		case "rows":
-			res = queryRows(q)
-		case "error":
-			res = queryError(q)
-		case "slow":
-			var m struct {
-				Ms int64 `json:"ms"`
-			}
-			if err := json.Unmarshal(q.JSON, &m); err != nil {
-				res = badModel(err)
-				break
-			}
-			timer := time.NewTimer(time.Duration(m.Ms) * time.Millisecond)
-			select {
-			case <-ctx.Done():
-				timer.Stop()
-				return nil, ctx.Err()
-			case <-timer.C:
-			}
-			res = queryRandomWalk(q)
-		default:
-			res = backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourcePlugin,
-				fmt.Sprintf("unknown queryType %q", q.QueryType))
+		res, err := d.answer(ctx, q)
+		if err != nil {
+			return nil, err
 		}
 		resp.Responses[q.RefID] = res
 	}
 	return resp, nil
+}
+
+// answer answers one query by its queryType; an error is a cancelled call.
+func (d *Datasource) answer(ctx context.Context, q backend.DataQuery) (backend.DataResponse, error) {
+	if _, known := rules[q.QueryType]; known || q.QueryType == "all_types" {
+		if err := checkModel(q.QueryType, q.JSON); err != nil {
+			return badModel(err), nil
+		}
+	}
+	switch q.QueryType {
+	case "random_walk":
+		return queryRandomWalk(q), nil
+	case "all_types":
+		return backend.DataResponse{Frames: data.Frames{vectors.AllTypes()}}, nil
+	case "rows":
+		return queryRows(q), nil
+	case "error":
+		return queryError(q), nil
+	case "slow":
+		var m struct {
+			Ms int64 `json:"ms"`
+		}
+		if err := json.Unmarshal(q.JSON, &m); err != nil {
+			return badModel(err), nil
+		}
+		timer := time.NewTimer(time.Duration(m.Ms) * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return backend.DataResponse{}, ctx.Err()
+		case <-timer.C:
+		}
+		return queryRandomWalk(q), nil
+	}
+	return backend.ErrDataResponseWithSource(backend.StatusBadRequest, backend.ErrorSourcePlugin,
+		fmt.Sprintf("unknown queryType %q", q.QueryType)), nil
 }
 
 func badModel(err error) backend.DataResponse {
@@ -159,23 +169,7 @@ func queryRows(q backend.DataQuery) backend.DataResponse {
 	if err := json.Unmarshal(q.JSON, &m); err != nil {
 		return badModel(err)
 	}
-	if m.Rows < 0 {
-		m.Rows = 0
-	}
-	start := q.TimeRange.From
-	times := make([]time.Time, m.Rows)
-	values := make([]float64, m.Rows)
-	labels := make([]string, m.Rows)
-	for i := 0; i < m.Rows; i++ {
-		times[i] = start.Add(time.Duration(i) * time.Millisecond)
-		values[i] = float64(i) * 0.5
-		labels[i] = rowLabels[i%len(rowLabels)]
-	}
-	return backend.DataResponse{Frames: data.Frames{data.NewFrame("rows",
-		data.NewField("time", nil, times),
-		data.NewField("value", nil, values),
-		data.NewField("label", nil, labels),
-	)}}
+	return backend.DataResponse{Frames: data.Frames{rowsSlice(q, 0, m.Rows)}}
 }
 
 func queryError(q backend.DataQuery) backend.DataResponse {
@@ -206,7 +200,7 @@ func (d *Datasource) CheckHealth(_ context.Context, req *backend.CheckHealthRequ
 			return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: "invalid jsonData: " + err.Error()}, nil
 		}
 		if cfg.Fail {
-			return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: "data source is configured to fail"}, nil
+			return &backend.CheckHealthResult{Status: backend.HealthStatusError, Message: "data source is configured to fail", ErrorSource: backend.ErrorSourcePlugin}, nil
 		}
 	}
 	return &backend.CheckHealthResult{Status: backend.HealthStatusOk, Message: "Data source is working"}, nil
@@ -254,9 +248,10 @@ func (d *Datasource) CallResource(_ context.Context, req *backend.CallResourceRe
 		return nil
 	}
 	return sender.Send(&backend.CallResourceResponse{
-		Status:  http.StatusNotFound,
-		Headers: map[string][]string{"Content-Type": {"application/json"}},
-		Body:    []byte(`{"message":"not found"}`),
+		Status:      http.StatusNotFound,
+		ErrorSource: backend.ErrorSourceFromHTTPStatus(http.StatusNotFound),
+		Headers:     map[string][]string{"Content-Type": {"application/json"}},
+		Body:        []byte(`{"message":"not found"}`),
 	})
 }
 

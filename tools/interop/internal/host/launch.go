@@ -22,6 +22,8 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/health/grpc_health_v1"
+
+	"github.com/gfsdk/gfsdk/tools/interop/internal/legacyplugin"
 )
 
 // Handshake is Grafana's go-plugin handshake, built from the SDK constants
@@ -43,8 +45,10 @@ func PluginSet() map[int]goplugin.PluginSet {
 			"resource":    &grpcplugin.ResourceGRPCPlugin{},
 			"data":        &grpcplugin.DataGRPCPlugin{},
 			"stream":      &grpcplugin.StreamGRPCPlugin{},
-			"admission":   &grpcplugin.AdmissionGRPCPlugin{},
-			"conversion":  &grpcplugin.ConversionGRPCPlugin{},
+			// Dropped from the SDK in v0.300.0; Grafana built on an older
+			// SDK still registers them (see internal/legacyplugin).
+			"admission":  &legacyplugin.AdmissionGRPCPlugin{},
+			"conversion": &legacyplugin.ConversionGRPCPlugin{},
 		},
 	}
 }
@@ -64,8 +68,8 @@ type Session struct {
 	Resource    grpcplugin.ResourceClient
 	Data        grpcplugin.DataClient
 	Stream      grpcplugin.StreamClient
-	Admission   grpcplugin.AdmissionClient
-	Conversion  grpcplugin.ConversionClient
+	Admission   legacyplugin.AdmissionClient
+	Conversion  legacyplugin.ConversionClient
 
 	Cmd *exec.Cmd
 	Pid int
@@ -316,13 +320,13 @@ func (s *Session) dispense() error {
 	if raw, err = get("admission"); err != nil {
 		return err
 	}
-	if s.Admission, ok = raw.(grpcplugin.AdmissionClient); !ok {
+	if s.Admission, ok = raw.(legacyplugin.AdmissionClient); !ok {
 		return fmt.Errorf("admission: unexpected %T", raw)
 	}
 	if raw, err = get("conversion"); err != nil {
 		return err
 	}
-	if s.Conversion, ok = raw.(grpcplugin.ConversionClient); !ok {
+	if s.Conversion, ok = raw.(legacyplugin.ConversionClient); !ok {
 		return fmt.Errorf("conversion: unexpected %T", raw)
 	}
 	return nil

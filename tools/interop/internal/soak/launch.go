@@ -18,6 +18,7 @@ import (
 	"google.golang.org/grpc"
 
 	"github.com/gfsdk/gfsdk/tools/interop/internal/host"
+	"github.com/gfsdk/gfsdk/tools/interop/internal/legacyplugin"
 )
 
 // session is a launched plugin with Grafana's client stubs, from host.Launch
@@ -30,8 +31,8 @@ type session struct {
 	resource    grpcplugin.ResourceClient
 	data        grpcplugin.DataClient
 	stream      grpcplugin.StreamClient
-	admission   grpcplugin.AdmissionClient
-	conversion  grpcplugin.ConversionClient
+	admission   legacyplugin.AdmissionClient
+	conversion  legacyplugin.ConversionClient
 	log         *logStats
 	cmd         *exec.Cmd
 }

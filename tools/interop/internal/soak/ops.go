@@ -21,6 +21,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/gfsdk/gfsdk/tools/interop/internal/host"
+	"github.com/gfsdk/gfsdk/tools/interop/internal/legacyplugin"
 )
 
 // driver is what the operations share.
@@ -791,11 +792,11 @@ func admissionObject(r *rand.Rand, valid bool) ([]byte, map[string]any) {
 	return b, obj
 }
 
-func admissionRequest(d *driver, b []byte) *pluginv2.AdmissionRequest {
-	return &pluginv2.AdmissionRequest{
+func admissionRequest(d *driver, b []byte) *legacyplugin.AdmissionRequest {
+	return &legacyplugin.AdmissionRequest{
 		PluginContext: d.pluginOnlyContext(),
-		Operation:     pluginv2.AdmissionRequest_CREATE,
-		Kind:          &pluginv2.GroupVersionKind{Group: "soak.gfsdk.dev", Version: "v1", Kind: "Thing"},
+		Operation:     legacyplugin.AdmissionRequest_CREATE,
+		Kind:          &legacyplugin.GroupVersionKind{Group: "soak.gfsdk.dev", Version: "v1", Kind: "Thing"},
 		ObjectBytes:   b,
 	}
 }
@@ -845,23 +846,23 @@ func opMutate(ctx context.Context, d *driver, r *rand.Rand) result {
 func opConvert(ctx context.Context, d *driver, r *rand.Rand) result {
 	n := 1 + r.IntN(3)
 	broken := r.IntN(5) == 0
-	var objs []*pluginv2.RawObject
+	var objs []*legacyplugin.RawObject
 	var want []map[string]any
 	for i := 0; i < n; i++ {
 		b, obj := admissionObject(r, true)
 		obj["apiVersion"] = "soak.gfsdk.dev/v2"
-		objs = append(objs, &pluginv2.RawObject{Raw: b, ContentType: "application/json"})
+		objs = append(objs, &legacyplugin.RawObject{Raw: b, ContentType: "application/json"})
 		want = append(want, obj)
 	}
 	if broken {
-		objs = append(objs, &pluginv2.RawObject{Raw: []byte("{not json"), ContentType: "application/json"})
+		objs = append(objs, &legacyplugin.RawObject{Raw: []byte("{not json"), ContentType: "application/json"})
 	}
 	uid := fmt.Sprintf("soak-%d", r.Uint64())
 	cctx, cancel := context.WithTimeout(ctx, d.callTimeout)
 	defer cancel()
-	res, err := d.s.conversion.ConvertObjects(cctx, &pluginv2.ConversionRequest{
+	res, err := d.s.conversion.ConvertObjects(cctx, &legacyplugin.ConversionRequest{
 		PluginContext: d.pluginOnlyContext(), Uid: uid, Objects: objs,
-		TargetVersion: &pluginv2.GroupVersion{Group: "soak.gfsdk.dev", Version: "v2"},
+		TargetVersion: &legacyplugin.GroupVersion{Group: "soak.gfsdk.dev", Version: "v2"},
 	})
 	if status.Code(err) == codes.Unimplemented {
 		return result{outcome: unimplemented}
