@@ -172,3 +172,27 @@ describe("createCallScope tracing", () => {
     ]);
   });
 });
+
+describe("createCallScope logging", () => {
+  it("adds Grafana's loggerParamsCtxMetadata attributes to the call's lines, never over the SDK's own", async () => {
+    const lines: string[] = [];
+    const requestHeader = new Headers();
+    requestHeader.append("loggerparamsctxmetadata", "queryGroupID:::q1");
+    requestHeader.append("loggerparamsctxmetadata", "endpoint:::spoofed");
+    const context = createHandlerContext({
+      service: Diagnostics,
+      method: Diagnostics.method.checkHealth,
+      protocolName: "test",
+      requestMethod: "POST",
+      url: "http://plugin/pluginv2.Diagnostics/CheckHealth",
+      requestHeader,
+    });
+    await scope([], lines).run("checkHealth", { pluginId: "p" } as never, {}, context, async (ctx) =>
+      ctx.logger.info("x"),
+    );
+    for (const line of lines) {
+      expect(JSON.parse(line)).toMatchObject({ queryGroupID: "q1", endpoint: "checkHealth", pluginId: "p" });
+    }
+    expect(lines).toHaveLength(2);
+  });
+});

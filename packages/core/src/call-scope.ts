@@ -1,6 +1,7 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { type CallEnd, type CallSpan, type CallTracer, createW3cCallTracer } from "./call-tracer.js";
+import { contextualLogAttributes } from "./contextual-log-attributes.js";
 import { type ActiveCall, activeCall, type DownstreamObserver } from "./downstream-request.js";
 import { ErrorInfoSchema } from "./gen/google/rpc/error_details_pb.js";
 import type { PluginContext as PluginContextMessage } from "./gen/pluginv2/backend_pb.js";
@@ -122,8 +123,10 @@ export function createCallScope(deps: CallScopeDeps): CallScope {
     const signal = deps.shutdownSignal ? AbortSignal.any([hctx.signal, deps.shutdownSignal]) : hctx.signal;
     const started = performance.now();
     const { traceId } = span;
+    // Grafana's contextual attributes first: the SDK's own keys below win over one of the same name.
+    const contextual = contextualLogAttributes(hctx.requestHeader);
     const traced = traceId === undefined ? {} : { traceId };
-    let logger = deps.logger.with({ endpoint, ...traced });
+    let logger = deps.logger.with({ ...contextual, endpoint, ...traced });
     let end: CallEnd = { status: "ok", source: "", code: 0 };
     let lease: { instance: unknown; release(): void } | undefined;
     let status: CompletedRequest["status"] = "ok";
@@ -134,6 +137,7 @@ export function createCallScope(deps: CallScopeDeps): CallScope {
       call.pluginContext = parsed;
       span.setPluginContext(parsed);
       logger = deps.logger.with({
+        ...contextual,
         pluginId: parsed.pluginId,
         endpoint,
         ...traced,
