@@ -1,45 +1,37 @@
+// The requests the conformance suite sends testdata, built with @gfsdk/testing's builders.
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { pluginv2 } from "@gfsdk/core/protocol";
-
-const encoder = new TextEncoder();
+import { dataQuery, pluginContext } from "@gfsdk/testing";
 
 /** The plugin context Grafana would send for a testdata data source with `jsonData`. */
-export function testdataContext(
-  jsonData: Record<string, unknown> = {},
-): MessageInitShape<typeof pluginv2.PluginContextSchema> {
-  return {
-    orgId: 1n,
+export function testdataContext(jsonData: Record<string, unknown> = {}): pluginv2.PluginContext {
+  return pluginContext({
     pluginId: "gfsdk-testdata-datasource",
     pluginVersion: "0.0.0",
-    user: { login: "admin", name: "Admin", email: "admin@example.com", role: "Admin" },
-    dataSourceInstanceSettings: {
-      id: 1n,
-      uid: "testdata-uid",
-      name: "TestData",
-      jsonData: encoder.encode(JSON.stringify(jsonData)),
-      decryptedSecureJsonData: { apiKey: "s3cr3t-value" },
-      lastUpdatedMS: 1_700_000_000_000n,
-    },
-    grafanaConfig: { GF_APP_URL: "http://localhost:3000/" },
-    userAgent: "Grafana/12.0.0 (linux; amd64)",
-  };
+    user: { email: "admin@example.com" },
+    settings: { id: 1, uid: "testdata-uid", name: "TestData", updated: 1_700_000_000_000 },
+    jsonData,
+    secureJsonData: { apiKey: "s3cr3t-value" },
+  });
 }
 
-/** One query of a QueryData request. */
+/** One query of a QueryData request: a six-minute range, 1 s interval, 100 points unless given. */
 export function query(
   refId: string,
   queryType: string,
   model: unknown,
   extra: { maxDataPoints?: bigint } = {},
-): MessageInitShape<typeof pluginv2.DataQuerySchema> {
-  return {
+): pluginv2.DataQuery {
+  const message = dataQuery({
     refId,
     queryType,
-    maxDataPoints: extra.maxDataPoints ?? 100n,
-    intervalMS: 1000n,
-    timeRange: { fromEpochMS: 1_700_000_000_000n, toEpochMS: 1_700_000_360_000n },
-    json: encoder.encode(typeof model === "string" ? model : JSON.stringify(model)),
-  };
+    model: typeof model === "string" ? model : (JSON.stringify(model) ?? ""),
+    timeRange: { from: 1_700_000_000_000, to: 1_700_000_360_000 },
+    intervalMs: 1000,
+  });
+  // A bigint count can exceed what a number holds: the fuzz and bad-value cases send those.
+  message.maxDataPoints = extra.maxDataPoints ?? 100n;
+  return message;
 }
 
 /** A QueryData request for testdata. */

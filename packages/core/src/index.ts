@@ -12,6 +12,7 @@ export type {
   FrameInclude,
   FrameLike,
 } from "./encodable-frame.js";
+export { errorResponse } from "./error-response.js";
 export { errorSourceFromHttpStatus } from "./error-source-from-http-status.js";
 export {
   CheckHealthResponse_HealthStatus as HealthStatus,
@@ -49,6 +50,19 @@ export { definePlugin } from "./plugin.js";
 export type { AppSettings, DataSourceSettings, JsonObject, PluginContext } from "./plugin-context.js";
 export type { DownstreamErrorOptions, ErrorSource, PluginErrorOptions } from "./plugin-error.js";
 export { DownstreamError, PluginError } from "./plugin-error.js";
+export { readJson } from "./read-json.js";
+export type {
+  HttpMethod,
+  ResourceFallback,
+  ResourceRouter,
+  ResourceRouterOptions,
+  ResourceRoutes,
+  RouteContext,
+  RouteHandler,
+  RouteKey,
+  RouteParams,
+} from "./resource-router.js";
+export { createResourceRouter } from "./resource-router.js";
 export type { InferSchema, Schema } from "./schema.js";
 export { typed } from "./schema.js";
 export type { StreamSender } from "./stream-sender.js";

@@ -61,6 +61,32 @@ export function hasQueryHandlers(handlers: PluginHandlers): boolean {
   return Boolean(handlers.queryData || handlers.query || handlers.queryTypes);
 }
 
+/** Answers `refId` with an error, as its status and source classify it, and logs it at debug. */
+function queryFailer(
+  sink: QuerySink,
+  options: QueryRunOptions,
+): (refId: string, error: unknown) => Promise<void> {
+  return async (refId, error) => {
+    options.logFailure(refId, error);
+    const { status, source } = classifyError(error, options.context.signal);
+    // An error without a message still fails its query, with a message saying so.
+    await sink.error(refId, status, errorMessage(error) === "" ? "query failed" : error, source);
+  };
+}
+
+/** The queries that parsed; each one that did not is answered with its error by `fail`. */
+async function validQueries(
+  parsed: ParsedQuery[],
+  fail: (refId: string, error: unknown) => Promise<void>,
+): Promise<DataQuery[]> {
+  const valid: DataQuery[] = [];
+  for (const entry of parsed) {
+    if (entry.query) valid.push(entry.query);
+    else await fail(entry.refId, entry.error);
+  }
+  return valid;
+}
+
 /**
  * Runs the per-query, per-type batch or whole-request handlers of a definition for `parsed`,
  * writing every answer to `sink`. Each refId gets an answer: frames, its handler's error, a 400
@@ -74,17 +100,8 @@ export async function runQueryHandlers(
   options: QueryRunOptions,
 ): Promise<void> {
   const ctx = options.context;
-  const fail = async (refId: string, error: unknown) => {
-    options.logFailure(refId, error);
-    const { status, source } = classifyError(error, ctx.signal);
-    // An error without a message still fails its query, with a message saying so.
-    await sink.error(refId, status, errorMessage(error) === "" ? "query failed" : error, source);
-  };
-  const valid: DataQuery[] = [];
-  for (const entry of parsed) {
-    if (entry.query) valid.push(entry.query);
-    else await fail(entry.refId, entry.error);
-  }
+  const fail = queryFailer(sink, options);
+  const valid = await validQueries(parsed, fail);
 
   if (handlers.queryData) {
     const whole = handlers.queryData as AnyQueriesHandler;
@@ -236,17 +253,8 @@ export async function runChunkedHandler(
 ): Promise<void> {
   const ctx = options.context;
   const handler = handlers.queryChunkedData as NonNullable<PluginHandlers["queryChunkedData"]>;
-  const fail = async (refId: string, error: unknown) => {
-    options.logFailure(refId, error);
-    const { status, source } = classifyError(error, ctx.signal);
-    // An error without a message still fails its query, with a message saying so.
-    await sink.error(refId, status, errorMessage(error) === "" ? "query failed" : error, source);
-  };
-  const valid: DataQuery[] = [];
-  for (const entry of parsed) {
-    if (entry.query) valid.push(entry.query);
-    else await fail(entry.refId, entry.error);
-  }
+  const fail = queryFailer(sink, options);
+  const valid = await validQueries(parsed, fail);
   if (valid.length === 0) return;
   const writer: ChunkedDataWriter = {
     writeFrame: (refId, frameId, frame) => sink.frame(String(refId), String(frameId), frame),

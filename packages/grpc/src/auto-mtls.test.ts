@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
+import { createHostCertificate, type HostCertificate } from "@gfsdk/testing";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { createAutoMtlsCredentials, encodeHandshakeCertificate, parseHostCertificates } from "./auto-mtls.js";
-import { createHostCertificate, type HostCertificate } from "./testing/host-certificate.js";
 
 let host: HostCertificate;
 // Loaded after the Reflect polyfill it needs.

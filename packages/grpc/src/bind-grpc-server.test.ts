@@ -1,8 +1,8 @@
 import { createLogger } from "@gfsdk/core";
+import { createGrpcPluginClient } from "@gfsdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcServer } from "./grpc-server.js";
 import { createFixturePlugin } from "./testing/fixture-plugin.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
 
 const silent = createLogger({ write: () => {} });
 

@@ -1,9 +1,9 @@
 // QueryChunkedData over a real gRPC connection with a slow consumer: the plugin's writes wait for
 // the transport, so memory stays bounded however much the handler has left to write.
 import { createLogger, definePlugin } from "@gfsdk/core";
+import { createGrpcPluginClient } from "@gfsdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcServer } from "./grpc-server.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 
 const chunkBytes = 1024 * 1024;

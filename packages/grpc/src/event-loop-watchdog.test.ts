@@ -48,6 +48,17 @@ function busy(ms: number): void {
   }
 }
 
+/**
+ * Blocks the event loop until `condition` holds (checked synchronously), at most `capMs`: the
+ * worker thread may take a while to boot on a loaded machine, so a fixed block could end first.
+ */
+function busyUntil(condition: () => boolean, capMs = 20_000): void {
+  const end = performance.now() + capMs;
+  while (!condition()) {
+    if (performance.now() > end) throw new Error(`still false after blocking ${capMs} ms`);
+  }
+}
+
 const hclogTimestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
 
 describe("createEventLoopWatchdog", () => {
@@ -84,7 +95,7 @@ describe("createEventLoopWatchdog", () => {
     const watchdog = started(createEventLoopWatchdog({ thresholdMs: 100, fd: log.fd }));
     const ends = [watchdog.enter("runStream"), watchdog.enter("queryData"), watchdog.enter("queryData")];
     watchdog.enter("somethingElse")();
-    busy(400);
+    busyUntil(() => log.lines().length >= 1);
     for (const end of ends) end();
     await waitFor(() => log.lines().length >= 2, "both watchdog lines");
     expect(log.lines()[0]).toMatchObject({ endpoints: "queryData (2), runStream" });
@@ -95,7 +106,7 @@ describe("createEventLoopWatchdog", () => {
     const log = await logFile();
     const watchdog = started(createEventLoopWatchdog({ thresholdMs: 100, fd: log.fd, endpoints: ["a"] }));
     const end = watchdog.enter("b");
-    busy(400);
+    busyUntil(() => log.lines().length >= 1);
     end();
     await waitFor(() => log.lines().length >= 1, "the blocked line");
     expect(log.lines()[0]).toMatchObject({ endpoints: "other" });

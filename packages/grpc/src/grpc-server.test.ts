@@ -4,11 +4,11 @@ import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createLogger, definePlugin } from "@gfsdk/core";
 import { googleRpc, goplugin, health, pluginv2 } from "@gfsdk/core/protocol";
+import { createGrpcPluginClient, type GrpcPluginClient } from "@gfsdk/testing";
 import { Client, credentials, Metadata, type ServiceError, status } from "@grpc/grpc-js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcServer, type GrpcServer, type GrpcServerOptions } from "./grpc-server.js";
 import { createFixtureEvents, createFixturePlugin, type FixtureEvents } from "./testing/fixture-plugin.js";
-import { createGrpcPluginClient, type GrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { waitFor } from "./testing/wait-for.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 

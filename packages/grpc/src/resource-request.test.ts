@@ -1,7 +1,7 @@
 import { createLogger, definePlugin } from "@gfsdk/core";
+import { createGrpcPluginClient, type GrpcPluginClient } from "@gfsdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGrpcServer, type GrpcServer } from "./grpc-server.js";
-import { createGrpcPluginClient, type GrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 
 const decoder = new TextDecoder();

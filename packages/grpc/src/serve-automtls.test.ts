@@ -1,36 +1,32 @@
 import { X509Certificate } from "node:crypto";
-import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { connect as connectTls } from "node:tls";
 import { createClient } from "@connectrpc/connect";
 import { createLogger } from "@gfsdk/core";
 import { goplugin, health } from "@gfsdk/core/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PluginProcess } from "@gfsdk/testing";
+import {
+  createGrpcPluginClient,
+  createHostCertificate,
+  type GrpcPluginClientOptions,
+  type HostCertificate,
+} from "@gfsdk/testing";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
 import { serve } from "./serve.js";
 import { createFixturePlugin } from "./testing/fixture-plugin.js";
-import { createGrpcPluginClient, type GrpcPluginClientOptions } from "./testing/grpc-plugin-client.js";
-import { createHostCertificate, type HostCertificate } from "./testing/host-certificate.js";
 import { createOutputSink } from "./testing/output-sink.js";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "./testing/plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "./testing/plugin-process.js";
 import { waitFor } from "./testing/wait-for.js";
-import type { PluginProcess } from "./testing/watch-plugin-process.js";
 
 const { HealthCheckResponse_ServingStatus: ServingStatus } = health;
 
-let bundle: string;
+const fixture = useFixtureBundle();
 let host: HostCertificate;
 let stranger: HostCertificate;
 beforeAll(async () => {
-  [bundle, host, stranger] = await Promise.all([
-    bundleFixturePlugin(),
-    createHostCertificate(),
-    createHostCertificate(),
-  ]);
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
+  [host, stranger] = await Promise.all([createHostCertificate(), createHostCertificate()]);
 });
 
 const cleanups: (() => unknown)[] = [];
@@ -39,7 +35,7 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string>): PluginProcess {
-  const plugin = startPluginProcess(bundle, env);
+  const plugin = startPluginProcess(fixture.path, env);
   const { pid } = plugin.child;
   cleanups.push(() => {
     if (pid && isProcessAlive(pid)) process.kill(pid, "SIGKILL");
@@ -89,7 +85,7 @@ describe("serve with AutoMTLS (PLUGIN_CLIENT_CERT) in a plugin executable", () =
     const plugin = start(
       goPluginEnv({ PLUGIN_CLIENT_CERT: host.certificatePem, FIXTURE_REPORT_REFLECT: "1" }),
     );
-    const { fields, serverPem } = parseHandshake(await plugin.handshake);
+    const { fields, serverPem } = parseHandshake(await plugin.handshakeLine);
     expect(fields.slice(0, 3)).toEqual(["1", "2", "unix"]);
     expect(fields[4]).toBe("grpc");
     const socket = fields[3] ?? "";
@@ -126,7 +122,7 @@ describe("serve with AutoMTLS (PLUGIN_CLIENT_CERT) in a plugin executable", () =
 
   it("does not load the certificate code without PLUGIN_CLIENT_CERT: an empty field 6", async () => {
     const plugin = start(goPluginEnv({ FIXTURE_REPORT_REFLECT: "1" }));
-    const line = await plugin.handshake;
+    const line = await plugin.handshakeLine;
     expect(line).toMatch(/^1\|2\|unix\|[^|]+\|grpc\|$/);
     await waitFor(() => plugin.stderr().includes("Reflect.getMetadata:"), "the fixture's report");
     expect(plugin.stderr()).toContain("Reflect.getMetadata: undefined");

@@ -1,23 +1,14 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { goplugin } from "@gfsdk/core/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createGrpcPluginClient, type PluginProcess, watchPluginProcess } from "@gfsdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "./testing/plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "./testing/plugin-process.js";
 import { waitFor } from "./testing/wait-for.js";
-import { type PluginProcess, watchPluginProcess } from "./testing/watch-plugin-process.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
-});
+const fixture = useFixtureBundle();
 
 const pids: number[] = [];
 afterEach(() => {
@@ -25,13 +16,13 @@ afterEach(() => {
 });
 
 function start(env: Record<string, string>): PluginProcess {
-  const plugin = startPluginProcess(bundle, env);
+  const plugin = startPluginProcess(fixture.path, env);
   if (plugin.child.pid) pids.push(plugin.child.pid);
   return plugin;
 }
 
 async function socketOf(plugin: PluginProcess): Promise<string> {
-  const fields = (await plugin.handshake).split("|");
+  const fields = (await plugin.handshakeLine).split("|");
   expect(fields.slice(0, 3)).toEqual(["1", "2", "unix"]);
   return fields[3] ?? "";
 }
@@ -140,7 +131,7 @@ describe("serve in a plugin executable", () => {
       require("node:fs").writeSync(3, plugin.pid + "\\n");
       setInterval(() => {}, 1000);
     `;
-    const host = spawn(process.execPath, ["-e", hostScript, bundle], {
+    const host = spawn(process.execPath, ["-e", hostScript, fixture.path], {
       env: goPluginEnv({ FIXTURE_WATCH_MS: "100" }),
       stdio: ["ignore", "pipe", "pipe", "pipe"],
     });

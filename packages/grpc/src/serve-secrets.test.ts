@@ -1,18 +1,12 @@
-// Secrets in no log line, error message or metric: a plugin executable whose handlers log, print
-// and throw its data source's `decryptedSecureJsonData` (testing/leaky-main.ts), called over gRPC
-// as Grafana calls it. Spans are not checked: the SDK makes none yet (tracing is a later issue);
-// once it does, this test must look at exported span attributes and events too.
-import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { inspect } from "node:util";
 import { ConnectError, createClient } from "@connectrpc/connect";
 import { HealthStatus } from "@gfsdk/core";
 import { goplugin } from "@gfsdk/core/protocol";
+import type { PluginProcess } from "@gfsdk/testing";
+import { createGrpcPluginClient, type GrpcPluginClient } from "@gfsdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
-import { createGrpcPluginClient, type GrpcPluginClient } from "./testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "./testing/plugin-process.js";
-import type { PluginProcess } from "./testing/watch-plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "./testing/plugin-process.js";
 
 // One plain secret, and one that JSON escapes (a quote and a backslash), so both spellings count.
 const secret = "s3cr3t-Pa55-42";
@@ -37,20 +31,18 @@ const pluginContext = {
   },
 };
 
-let bundle: string;
+const fixture = useFixtureBundle("leaky-main.ts");
 let plugin: PluginProcess;
 let client: GrpcPluginClient;
 beforeAll(async () => {
-  bundle = await bundleFixturePlugin("leaky-main.ts");
-  plugin = startPluginProcess(bundle, goPluginEnv());
-  const socket = (await plugin.handshake).split("|")[3] ?? "";
+  plugin = startPluginProcess(fixture.path, goPluginEnv());
+  const socket = (await plugin.handshake).address;
   client = createGrpcPluginClient(socket);
 });
 afterAll(async () => {
   client?.close();
   const pid = plugin?.child.pid;
   if (pid && isProcessAlive(pid)) process.kill(pid, "SIGKILL");
-  if (bundle) await rm(dirname(bundle), { recursive: true, force: true });
 });
 
 function expectNoSecret(text: string): void {

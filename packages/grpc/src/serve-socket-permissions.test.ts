@@ -5,19 +5,15 @@ import { existsSync, statSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { createGrpcPluginClient, type PluginProcess, watchPluginProcess } from "@gfsdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isProcessAlive } from "./process-alive.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv } from "./testing/plugin-process.js";
-import { type PluginProcess, watchPluginProcess } from "./testing/watch-plugin-process.js";
+import { goPluginEnv, useFixtureBundle } from "./testing/plugin-process.js";
 
-let bundle: string;
+const fixture = useFixtureBundle();
 let socketDir: string;
 beforeAll(async () => {
-  [bundle, socketDir] = await Promise.all([
-    bundleFixturePlugin(),
-    mkdtemp(join(tmpdir(), "gfsdk-grpc-socket-dir-")),
-  ]);
+  socketDir = await mkdtemp(join(tmpdir(), "gfsdk-grpc-socket-dir-"));
 });
 const started: PluginProcess[] = [];
 afterAll(async () => {
@@ -25,13 +21,12 @@ afterAll(async () => {
     const pid = plugin.child.pid;
     if (pid && isProcessAlive(pid)) process.kill(pid, "SIGKILL");
   }
-  await rm(dirname(bundle), { recursive: true, force: true });
   await rm(socketDir, { recursive: true, force: true });
 });
 
 /** Starts the fixture with umask 000, the least a host could give it; the shell execs Node. */
 function startWithOpenUmask(env: Record<string, string>): PluginProcess {
-  const child = spawn("/bin/sh", ["-c", 'umask 000 && exec "$0" "$1"', process.execPath, bundle], {
+  const child = spawn("/bin/sh", ["-c", 'umask 000 && exec "$0" "$1"', process.execPath, fixture.path], {
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -43,7 +38,7 @@ function startWithOpenUmask(env: Record<string, string>): PluginProcess {
 describe.skipIf(process.platform === "win32")("serve's unix socket, in a plugin executable", () => {
   it("is owner-only (0600) in an owner-only directory (0700), both removed on exit", async () => {
     const plugin = startWithOpenUmask(goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
-    const socket = (await plugin.handshake).split("|")[3] ?? "";
+    const socket = (await plugin.handshake).address;
     expect(dirname(dirname(socket))).toBe(socketDir);
     const socketStat = statSync(socket);
     const dirStat = statSync(dirname(socket));
@@ -68,7 +63,7 @@ describe.skipIf(process.platform === "win32")("serve's unix socket, in a plugin 
     const plugin = startWithOpenUmask(
       goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir, PLUGIN_UNIX_SOCKET_GROUP: String(gid) }),
     );
-    const socket = (await plugin.handshake).split("|")[3] ?? "";
+    const socket = (await plugin.handshake).address;
     const socketStat = statSync(socket);
     const dirStat = statSync(dirname(socket));
     expect(socketStat.mode & 0o777).toBe(0o660);
@@ -85,7 +80,7 @@ describe.skipIf(process.platform === "win32")("serve's unix socket, in a plugin 
     const plugin = startWithOpenUmask(
       goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir, FIXTURE_EXIT_CODE: "7" }),
     );
-    const socket = (await plugin.handshake).split("|")[3] ?? "";
+    const socket = (await plugin.handshake).address;
     expect((await plugin.exited).code).toBe(7);
     expect(existsSync(dirname(socket))).toBe(false);
   });

@@ -5,10 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { goplugin } from "@gfsdk/core/protocol";
+import { createGrpcPluginClient } from "@gfsdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { type PluginServer, type ServeOptions, serve } from "./serve.js";
 import { createFixtureEvents, createFixturePlugin, type FixtureEvents } from "./testing/fixture-plugin.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { createOutputSink, type OutputSink } from "./testing/output-sink.js";
 import { waitFor } from "./testing/wait-for.js";
 

@@ -1,21 +1,11 @@
-// Fault: a handler blocks the event loop. The watchdog (a worker thread) logs it on stderr while it
-// lasts, naming the call in flight, and again when it is over with how long; health answers after.
-import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PluginProcess } from "@gfsdk/testing";
+import { createGrpcPluginClient } from "@gfsdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
-import { createGrpcPluginClient } from "../testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "../testing/plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "../testing/plugin-process.js";
 import { waitFor } from "../testing/wait-for.js";
-import type { PluginProcess } from "../testing/watch-plugin-process.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
-});
+const fixture = useFixtureBundle();
 
 const pids: number[] = [];
 afterEach(() => {
@@ -23,9 +13,9 @@ afterEach(() => {
 });
 
 async function start(env: Record<string, string> = {}): Promise<{ plugin: PluginProcess; socket: string }> {
-  const plugin = startPluginProcess(bundle, goPluginEnv(env));
+  const plugin = startPluginProcess(fixture.path, goPluginEnv(env));
   if (plugin.child.pid) pids.push(plugin.child.pid);
-  return { plugin, socket: (await plugin.handshake).split("|")[3] ?? "" };
+  return { plugin, socket: (await plugin.handshake).address };
 }
 
 /** The plugin's hclog JSON lines on stderr whose message matches. */

@@ -3,22 +3,14 @@
 // Arrow's 2 GiB Utf8 limit) fails before allocating anything; the frame JSON case (past V8's
 // 512 MiB string limit) fails once the string is that long.
 import { readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
 import { pluginv2 } from "@gfsdk/core/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { PluginProcess } from "@gfsdk/testing";
+import { createGrpcPluginClient, type GrpcPluginClient } from "@gfsdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
-import { createGrpcPluginClient, type GrpcPluginClient } from "../testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "../testing/plugin-process.js";
-import type { PluginProcess } from "../testing/watch-plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "../testing/plugin-process.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
-});
+const fixture = useFixtureBundle();
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -26,12 +18,12 @@ afterEach(async () => {
 });
 
 async function start(): Promise<{ plugin: PluginProcess; client: GrpcPluginClient }> {
-  const plugin = startPluginProcess(bundle, goPluginEnv());
+  const plugin = startPluginProcess(fixture.path, goPluginEnv());
   const pid = plugin.child.pid ?? 0;
   cleanups.push(() => {
     if (isProcessAlive(pid)) process.kill(pid, "SIGKILL");
   });
-  const client = createGrpcPluginClient((await plugin.handshake).split("|")[3] ?? "");
+  const client = createGrpcPluginClient((await plugin.handshake).address);
   cleanups.push(() => client.close());
   return { plugin, client };
 }

@@ -3,25 +3,16 @@
 // the host or outlives it (then the call never ends by itself and shutdown has to cut it).
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { pluginv2 } from "@gfsdk/core/protocol";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createGrpcPluginClient, type GrpcPluginClient, watchPluginProcess } from "@gfsdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
-import { createGrpcPluginClient, type GrpcPluginClient } from "../testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv } from "../testing/plugin-process.js";
+import { goPluginEnv, useFixtureBundle } from "../testing/plugin-process.js";
 import { waitFor } from "../testing/wait-for.js";
-import { watchPluginProcess } from "../testing/watch-plugin-process.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
-});
+const fixture = useFixtureBundle();
 
 const grpcJs = createRequire(import.meta.url).resolve("@grpc/grpc-js");
 
@@ -77,7 +68,7 @@ interface HostedPlugin {
 async function startHost(method: string, request: Uint8Array): Promise<HostedPlugin> {
   const host = spawn(
     process.execPath,
-    ["-e", hostScript, grpcJs, bundle, method, Buffer.from(request).toString("base64")],
+    ["-e", hostScript, grpcJs, fixture.path, method, Buffer.from(request).toString("base64")],
     { env: goPluginEnv(), stdio: ["ignore", "pipe", "pipe", "pipe"] },
   );
   const watched = watchPluginProcess(host);

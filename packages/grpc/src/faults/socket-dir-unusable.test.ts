@@ -6,17 +6,16 @@
 import { execFileSync, spawn } from "node:child_process";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
+import { type PluginProcess, watchPluginProcess } from "@gfsdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleFixturePlugin, goPluginEnv, startPluginProcess } from "../testing/plugin-process.js";
-import { type PluginProcess, watchPluginProcess } from "../testing/watch-plugin-process.js";
+import { goPluginEnv, startPluginProcess, useFixtureBundle } from "../testing/plugin-process.js";
 
-let bundle: string;
+const fixture = useFixtureBundle();
 let dir: string;
 /** Why a private tmpfs cannot be mounted here, or undefined when it can. */
 let noMount: string | undefined;
 beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
   dir = await mkdtemp(join(tmpdir(), "gfsdk-socket-dir-"));
   await writeFile(join(dir, "regular-file"), "");
   await mkdir(join(dir, "mnt"));
@@ -29,7 +28,6 @@ beforeAll(async () => {
   }
 });
 afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -42,9 +40,13 @@ function startInMountNamespace(
   const mnt = join(dir, "mnt");
   const vars = Object.entries(env).map(([key, value]) => `${key}=${value}`);
   const script = `mount -t tmpfs -o ${mountOptions} tmpfs "$1" && ${prepare} && shift && exec env -i "$@"`;
-  const child = spawn("unshare", ["-rm", "sh", "-c", script, "sh", mnt, ...vars, process.execPath, bundle], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    "unshare",
+    ["-rm", "sh", "-c", script, "sh", mnt, ...vars, process.execPath, fixture.path],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   return watchPluginProcess(child);
 }
 
@@ -57,7 +59,7 @@ async function expectRefusal(plugin: PluginProcess, reason: RegExp): Promise<voi
 describe("a plugin whose unix socket directory is unusable", () => {
   it("exits 1 naming PLUGIN_UNIX_SOCKET_DIR when it is under a regular file (ENOTDIR)", async () => {
     const socketDir = join(dir, "regular-file", "sockets");
-    const plugin = startPluginProcess(bundle, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
+    const plugin = startPluginProcess(fixture.path, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
     await expectRefusal(
       plugin,
       new RegExp(
@@ -68,7 +70,7 @@ describe("a plugin whose unix socket directory is unusable", () => {
 
   it("exits 1 naming TMPDIR when the OS temp dir is unusable and PLUGIN_UNIX_SOCKET_DIR is not set", async () => {
     const socketDir = join(dir, "regular-file", "tmp");
-    const plugin = startPluginProcess(bundle, goPluginEnv({ TMPDIR: socketDir }));
+    const plugin = startPluginProcess(fixture.path, goPluginEnv({ TMPDIR: socketDir }));
     await expectRefusal(
       plugin,
       new RegExp(`cannot create the unix socket in ${socketDir} \\(the OS temp dir, TMPDIR\\): ENOTDIR`),
@@ -77,7 +79,7 @@ describe("a plugin whose unix socket directory is unusable", () => {
 
   it("exits 1 when it does not exist (ENOENT)", async () => {
     const socketDir = join(dir, "missing");
-    const plugin = startPluginProcess(bundle, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
+    const plugin = startPluginProcess(fixture.path, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
     await expectRefusal(
       plugin,
       /cannot create the unix socket in .*missing \(PLUGIN_UNIX_SOCKET_DIR\): ENOENT/,
@@ -106,7 +108,7 @@ describe("a plugin whose unix socket directory is unusable", () => {
   it("exits 1 when the socket path would pass the 107 bytes a unix socket address holds", async () => {
     const socketDir = join(dir, "d".repeat(110));
     await mkdir(socketDir);
-    const plugin = startPluginProcess(bundle, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
+    const plugin = startPluginProcess(fixture.path, goPluginEnv({ PLUGIN_UNIX_SOCKET_DIR: socketDir }));
     await expectRefusal(plugin, /plugin init error: .*listen EINVAL/);
   });
 });

@@ -3,22 +3,13 @@
 // hand-shake, and says so on stderr and exits 1 instead of crashing on an unhandled EPIPE.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
-import { dirname } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createGrpcPluginClient, type PluginProcess, watchPluginProcess } from "@gfsdk/testing";
+import { afterEach, describe, expect, it } from "vitest";
 import { isProcessAlive } from "../process-alive.js";
-import { createGrpcPluginClient } from "../testing/grpc-plugin-client.js";
-import { bundleFixturePlugin, goPluginEnv } from "../testing/plugin-process.js";
+import { goPluginEnv, useFixtureBundle } from "../testing/plugin-process.js";
 import { waitFor } from "../testing/wait-for.js";
-import { type PluginProcess, watchPluginProcess } from "../testing/watch-plugin-process.js";
 
-let bundle: string;
-beforeAll(async () => {
-  bundle = await bundleFixturePlugin();
-});
-afterAll(async () => {
-  await rm(dirname(bundle), { recursive: true, force: true });
-});
+const fixture = useFixtureBundle();
 
 const pids: number[] = [];
 afterEach(() => {
@@ -26,7 +17,10 @@ afterEach(() => {
 });
 
 function start(): PluginProcess {
-  const child = spawn(process.execPath, [bundle], { env: goPluginEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [fixture.path], {
+    env: goPluginEnv(),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   if (child.pid) pids.push(child.pid);
   return watchPluginProcess(child);
 }
@@ -43,7 +37,7 @@ const json = (value: unknown) => new TextEncoder().encode(JSON.stringify(value))
 describe("a plugin whose stdout the host closes", () => {
   it("keeps serving when stdout is closed right after the handshake: no crash, no spinning", async () => {
     const plugin = start();
-    const socket = (await plugin.handshake).split("|")[3] ?? "";
+    const socket = (await plugin.handshake).address;
     plugin.child.stdout?.destroy();
     const pid = plugin.child.pid ?? 0;
     const client = createGrpcPluginClient(socket);

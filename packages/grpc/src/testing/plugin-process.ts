@@ -1,10 +1,11 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type PluginProcess, watchPluginProcess } from "./watch-plugin-process.js";
+import { type PluginProcess, pluginEnvironment, watchPluginProcess } from "@gfsdk/testing";
+import { afterAll, beforeAll } from "vitest";
 
 const packageDir = fileURLToPath(new URL("../../", import.meta.url));
 const rootDir = join(packageDir, "../..");
@@ -31,16 +32,39 @@ export async function bundleFixturePlugin(entry = "fixture-main.ts"): Promise<st
   return outfile;
 }
 
-/** The go-plugin environment Grafana gives a plugin, over a clean base (no inherited cookie). */
-export function goPluginEnv(extra: Record<string, string> = {}): Record<string, string> {
+/** A fixture bundle that {@link useFixtureBundle} builds before the file's tests and removes after. */
+export interface FixtureBundle {
+  /** The bundle's path; read it in tests and hooks, once the build hook has run. */
+  readonly path: string;
+}
+
+/**
+ * Registers the hooks that bundle the fixture executable `entry` before this test file's tests
+ * (see {@link bundleFixturePlugin}) and remove it after them. Call it at the top of the file,
+ * before hooks that start the plugin, so the bundle exists when they run.
+ */
+export function useFixtureBundle(entry = "fixture-main.ts"): FixtureBundle {
+  let path: string | undefined;
+  beforeAll(async () => {
+    path = await bundleFixturePlugin(entry);
+  });
+  afterAll(async () => {
+    if (path !== undefined) await rm(dirname(path), { recursive: true, force: true });
+  });
   return {
-    PATH: process.env.PATH ?? "",
-    grafana_plugin_type: "datasource",
-    PLUGIN_PROTOCOL_VERSIONS: "2",
-    PLUGIN_MIN_PORT: "10000",
-    PLUGIN_MAX_PORT: "25000",
-    ...extra,
+    get path() {
+      if (path === undefined) throw new Error(`the fixture bundle of ${entry} is not built yet`);
+      return path;
+    },
   };
+}
+
+/**
+ * The go-plugin environment Grafana gives a plugin (`@gfsdk/testing`'s `pluginEnvironment`), over
+ * a clean base (only PATH; no inherited cookie), with `extra` on top.
+ */
+export function goPluginEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return pluginEnvironment({ base: { PATH: process.env.PATH ?? "" }, env: extra });
 }
 
 /** Starts the bundled fixture plugin with `env` (nothing inherited) and `args`, using this Node. */
@@ -50,5 +74,5 @@ export function startPluginProcess(
   args: string[] = [],
 ): PluginProcess {
   const child = spawn(process.execPath, [bundle, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  return watchPluginProcess(child);
+  return watchPluginProcess(child, { name: "the fixture plugin" });
 }

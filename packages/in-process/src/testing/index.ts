@@ -1,26 +1,29 @@
-// Public API of @gfsdk/in-process/testing: call a plugin in unit tests with plain values.
+// Public API of @gfsdk/in-process/testing: call a plugin in unit tests with plain values. The
+// builders and decoders are @gfsdk/testing's; this entry runs them over an in-process client.
 
-export { fieldValues, frameRows, type PlainValue } from "./field-values.js";
-export type { HealthCheckResult, HealthStatusName } from "./health-check-result.js";
-export type { CapturedLog } from "./log-capture.js";
-export type { PluginContextInit } from "./plugin-context-factory.js";
 export {
   type CallResourceOptions,
   type CheckHealthOptions,
-  createPluginTester,
-  type PluginTester,
-  type PluginTesterOptions,
+  type ChunkedQueryResult,
+  defaultTimeRange,
+  fieldValues,
+  frameRows,
+  type HealthCheckResult,
+  type HealthStatusName,
+  type PlainValue,
   type QueryDataOptions,
   type QueryOptions,
+  type QueryResult,
+  type ResourceResult,
+  type StreamOptions,
+  type TestAppSettings,
   type TestCallOptions,
-} from "./plugin-tester.js";
-export type { QueryResult } from "./query-result.js";
-export type { ResourceResult } from "./resource-result.js";
-export type {
-  TestAppSettings,
-  TestDataSourceSettings,
-  TestPluginContext,
-  TestUser,
-} from "./test-plugin-context.js";
-export { defaultTimeRange, type TestQuery, type TestTimeRange } from "./test-query.js";
-export type { TestResourceRequest } from "./test-resource-request.js";
+  type TestDataSourceSettings,
+  type TestPluginContext,
+  type TestQuery,
+  type TestResourceRequest,
+  type TestTimeRange,
+  type TestUser,
+} from "@gfsdk/testing";
+export type { CapturedLog } from "./log-capture.js";
+export { createPluginTester, type PluginTester, type PluginTesterOptions } from "./plugin-tester.js";

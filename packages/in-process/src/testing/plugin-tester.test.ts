@@ -1,7 +1,7 @@
 import { definePlugin, HealthStatus, typed } from "@gfsdk/core";
 import { createFrame, numberField, stringField, timeField } from "@gfsdk/dataframe";
 import { afterAll, describe, expect, it } from "vitest";
-import { fieldValues, frameRows } from "./field-values.js";
+import { fieldValues, frameRows } from "./index.js";
 import { createPluginTester } from "./plugin-tester.js";
 
 const at = (iso: string) => new Date(iso);
@@ -96,6 +96,17 @@ const demoPlugin = definePlugin({
 describe("createPluginTester", () => {
   const tester = createPluginTester(demoPlugin);
   afterAll(() => tester.close());
+
+  it("types the settings of every call from the plugin's schemas", () => {
+    // Never called: the type errors are the test (the typecheck fails if they start compiling).
+    const wrongUses = () => {
+      // @ts-expect-error demoPlugin's jsonData.step is a number
+      createPluginTester(demoPlugin, { jsonData: { step: "two" } });
+      // @ts-expect-error demoPlugin's jsonData has no field "nope"
+      void tester.checkHealth({ jsonData: { nope: true } });
+    };
+    expect(typeof wrongUses).toBe("function");
+  });
 
   describe("checkHealth", () => {
     it("reports OK with the plugin's message for working settings", async () => {

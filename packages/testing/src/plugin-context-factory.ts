@@ -45,13 +45,29 @@ function mergeUser(
 }
 
 /**
+ * Moves the shorthand `jsonData`/`secureJsonData` of `layer` into its `settings` (or `app`, when
+ * the layer or `asApp` says the plugin is an app), so layers merge field by field.
+ */
+function normalize<J, S>(layer: TestPluginContext<J, S>, asApp: boolean): TestPluginContext<J, S> {
+  const { jsonData, secureJsonData, ...rest } = layer;
+  if (jsonData === undefined && secureJsonData === undefined) return rest;
+  const shorthand = {
+    ...(jsonData === undefined ? {} : { jsonData }),
+    ...(secureJsonData === undefined ? {} : { secureJsonData }),
+  };
+  if (asApp || rest.app !== undefined) return { ...rest, app: { ...rest.app, ...shorthand } };
+  return { ...rest, settings: { ...rest.settings, ...shorthand } };
+}
+
+/**
  * Creates a {@link PluginContextFactory}. It remembers the settings it sent per data source (or
  * app) and moves `lastUpdatedMS` on when they change, as Grafana does: core keeps one plugin
  * instance per settings version, so changed settings must reach a new instance.
  */
 export function createPluginContextFactory<J, S>(
-  defaults: TestPluginContext<J, S> = {},
+  given: TestPluginContext<J, S> = {},
 ): PluginContextFactory<J, S> {
+  const defaults = normalize(given, false);
   const seen = new Map<string, { fingerprint: string; updated: number }>();
 
   /** The `lastUpdatedMS` for settings under `key` whose content (without `updated`) is `fingerprint`. */
@@ -66,7 +82,8 @@ export function createPluginContextFactory<J, S>(
     return updated;
   };
 
-  return (call = {}) => {
+  return (givenCall = {}) => {
+    const call = normalize(givenCall, defaults.app !== undefined);
     const app: TestAppSettings<J, S> | undefined =
       call.app !== undefined || defaults.app !== undefined ? { ...defaults.app, ...call.app } : undefined;
     const orgId = call.orgId ?? defaults.orgId ?? 1;
@@ -77,6 +94,7 @@ export function createPluginContextFactory<J, S>(
       pluginId,
       pluginVersion: call.pluginVersion ?? defaults.pluginVersion ?? "1.0.0",
       userAgent: call.userAgent ?? defaults.userAgent ?? "Grafana/12.0.0 (linux; amd64)",
+      apiVersion: call.apiVersion ?? defaults.apiVersion ?? "",
       grafanaConfig: {
         GF_APP_URL: "http://localhost:3000/",
         ...strings(defaults.grafanaConfig),

@@ -37,6 +37,11 @@ function millis(value: Date | number, end: string): bigint {
   return BigInt(Math.trunc(ms));
 }
 
+function integer(value: number, name: string): bigint {
+  if (!Number.isFinite(value)) throw new RangeError(`${name} is not a finite number: ${String(value)}`);
+  return BigInt(Math.trunc(value));
+}
+
 /** Converts a {@link TestQuery} to a `DataQuery` message, with `refId` when the query has none. */
 export function toDataQuery(
   query: TestQuery,
@@ -47,8 +52,8 @@ export function toDataQuery(
   return {
     refId: query.refId ?? refId,
     queryType: query.queryType ?? "",
-    maxDataPoints: BigInt(Math.trunc(query.maxDataPoints ?? 100)),
-    intervalMS: BigInt(Math.trunc(query.intervalMs ?? 1000)),
+    maxDataPoints: integer(query.maxDataPoints ?? 100, "maxDataPoints"),
+    intervalMS: integer(query.intervalMs ?? 1000, "intervalMs"),
     timeRange: { fromEpochMS: millis(range.from, "from"), toEpochMS: millis(range.to, "to") },
     json: encoder.encode(typeof model === "string" ? model : JSON.stringify(model)),
   };

@@ -29,3 +29,14 @@ export function toQueryResult(refId: string, response: pluginv2.DataResponse): Q
     frames: response.frames.map((bytes) => (json ? frameFromJSON(bytes) : frameFromArrow(bytes))),
   };
 }
+
+/**
+ * The answers of a QueryData response keyed by refId, each with its frames decoded (Arrow or frame
+ * JSON, as its `format` says).
+ */
+export function toQueryResults(response: pluginv2.QueryDataResponse): Record<string, QueryResult> {
+  const results: Record<string, QueryResult> = {};
+  for (const [refId, answer] of Object.entries(response.responses))
+    results[refId] = toQueryResult(refId, answer);
+  return results;
+}

@@ -57,6 +57,13 @@ export interface TestAppSettings<J = JsonObject, S = Record<string, string>> {
  * optional; a data source with default settings, org 1 and an Admin user is the default.
  */
 export interface TestPluginContext<J = JsonObject, S = Record<string, string>> {
+  /**
+   * The `jsonData` of the data source (or of the app, when `app` is given): shorthand for
+   * `settings.jsonData` / `app.jsonData`, and used instead of it when both are given.
+   */
+  jsonData?: Partial<J>;
+  /** The decrypted `secureJsonData`, as `jsonData` is: shorthand for `settings.secureJsonData`. */
+  secureJsonData?: Partial<S>;
   /** Default `"gfsdk-test-datasource"`, or `"gfsdk-test-app"` when `app` is given. */
   pluginId?: string;
   /** Default `"1.0.0"`. */
@@ -73,4 +80,6 @@ export interface TestPluginContext<J = JsonObject, S = Record<string, string>> {
   grafanaConfig?: Record<string, string>;
   /** Default `"Grafana/12.0.0 (linux; amd64)"`. */
   userAgent?: string;
+  /** The plugin API version Grafana sends (`PluginContext.apiVersion`); default `""`. */
+  apiVersion?: string;
 }

@@ -1,3 +1,4 @@
+import type { ErrorSource } from "@gfsdk/core";
 import type { pluginv2 } from "@gfsdk/core/protocol";
 
 /** A CallResource answer, its streamed chunks joined. */
@@ -6,6 +7,8 @@ export interface ResourceResult {
   status: number;
   /** The response headers. */
   headers: Headers;
+  /** Who caused an error answer (`CallResourceResponse.errorSource`, SDK v0.300.0); undefined when unset. */
+  errorSource: ErrorSource | undefined;
   /** The whole body. */
   body: Uint8Array;
   /** The body as the plugin streamed it, one entry per CallResource message that carried bytes. */
@@ -45,6 +48,7 @@ export function toResourceResult(messages: pluginv2.CallResourceResponse[]): Res
   return {
     status: head.code,
     headers,
+    errorSource: head.errorSource === "" ? undefined : (head.errorSource as ErrorSource),
     body,
     chunks,
     text: () => decoder.decode(body),
