@@ -7,6 +7,7 @@ import {
   HealthStatus,
   observeDownstreamRequest,
 } from "@gfsdk/core";
+import { createGrpcPluginClient } from "@gfsdk/testing";
 import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { Counter, Registry } from "prom-client";
@@ -14,7 +15,6 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcServer } from "./grpc-server.js";
 import { createPluginMetrics } from "./plugin-metrics.js";
 import { startTracing } from "./start-tracing.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 
 const cleanups: (() => unknown)[] = [];

@@ -1,9 +1,9 @@
 import { createLogger, definePlugin, HealthStatus } from "@gfsdk/core";
+import { createGrpcPluginClient } from "@gfsdk/testing";
 import { Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGrpcServer } from "./grpc-server.js";
 import { createPluginMetrics } from "./plugin-metrics.js";
-import { createGrpcPluginClient } from "./testing/grpc-plugin-client.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 
 const cleanups: (() => unknown)[] = [];
