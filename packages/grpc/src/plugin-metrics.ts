@@ -177,7 +177,7 @@ export function createPluginMetrics(registry: Registry = register): PluginMetric
   }
   total ??= new Counter({
     name: "grafana_plugin_request_total",
-    help: "The total amount of received requests",
+    help: "The total amount of plugin requests",
     labelNames,
     registers: [registry],
   });
