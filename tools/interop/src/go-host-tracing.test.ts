@@ -49,6 +49,7 @@ describe("the testdata executable traced by a Go host like Grafana (OTLP/gRPC re
     "pluginv2.Data/QueryData: server span under Grafana's traceparent",
     "sdk.queryData: child of the server span, with the Go SDK's attributes",
     "the calls' log lines carry the trace id",
+    "tracing off: the calls' log lines still carry Grafana's trace id",
   ])("passes %s", (name) => {
     const check = report.checks.find((c) => c.name === name);
     expect(check, `check ${name} ran`).toBeDefined();

@@ -237,11 +237,43 @@ func trace2(path string, timeout time.Duration, verbose bool, stderr io.Writer) 
 		}
 		return nil
 	}())
+	check("tracing off: the calls' log lines still carry Grafana's trace id", tracingOff(path, timeout, tp, logOut))
 	report.OK = true
 	for _, c := range report.Checks {
 		report.OK = report.OK && c.OK
 	}
 	return report, nil
+}
+
+// tracingOff launches the plugin without GF_INSTANCE_OTLP_* and checks that
+// a call under Grafana's traceparent still logs that trace id, as the Go
+// SDK does with its no-op tracer and W3C propagator.
+func tracingOff(path string, timeout time.Duration, tp trace.TracerProvider, logOut io.Writer) error {
+	session, err := host.Launch(path, host.NewLogger(&host.SyncWriter{W: logOut}), timeout, host.LaunchOptions{})
+	if err != nil {
+		return fmt.Errorf("launch: %w", err)
+	}
+	defer session.Client.Kill()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	ctx, root := tp.Tracer("grafana").Start(ctx, "grafana: health check")
+	defer root.End()
+	if _, err := session.Diagnostics.CheckHealth(ctx, &pluginv2.CheckHealthRequest{PluginContext: host.DefaultContext()}); err != nil {
+		return fmt.Errorf("CheckHealth: %w", err)
+	}
+	want := root.SpanContext().TraceID().String()
+	// Stopped first: every line the plugin wrote has been read from its stderr then.
+	session.Client.Kill()
+	for _, line := range session.Stderr.Lines() {
+		var record map[string]any
+		if json.Unmarshal([]byte(line), &record) == nil && record["@message"] == "Plugin Request Completed" {
+			if record["traceId"] != want {
+				return fmt.Errorf("traceId %v, want %s: %s", record["traceId"], want, line)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no Plugin Request Completed line (run with the plugin at debug level)")
 }
 
 func count(spans []tracing.Span, name string) int {
