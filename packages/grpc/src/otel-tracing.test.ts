@@ -274,3 +274,49 @@ describe("startTracing", () => {
     expect(completed.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });
+
+describe("startTracing samplers", () => {
+  const call = (t: Awaited<ReturnType<typeof start>>) =>
+    t.client.diagnostics.checkHealth({ pluginContext: t.pluginContext({}) });
+  const servers = (t: Awaited<ReturnType<typeof start>>) =>
+    t.exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER);
+
+  it("rateLimiting samples the configured number of root spans a second", async () => {
+    const t = await start({
+      GF_INSTANCE_OTLP_ADDRESS: "127.0.0.1:4317",
+      GF_INSTANCE_OTLP_SAMPLER_TYPE: "rateLimiting",
+      GF_INSTANCE_OTLP_SAMPLER_PARAM: "2.000000",
+    });
+    for (let i = 0; i < 5; i++) await call(t);
+    await t.tracing.shutdown();
+    // Five calls well within a second: the burst of two is sampled (their server spans), no more.
+    expect(servers(t)).toHaveLength(2);
+  });
+
+  it("probabilistic 0 samples no root span, but a sampled parent's child still is (ParentBased)", async () => {
+    const t = await start({
+      GF_INSTANCE_OTLP_ADDRESS: "127.0.0.1:4317",
+      GF_INSTANCE_OTLP_SAMPLER_TYPE: "probabilistic",
+      GF_INSTANCE_OTLP_SAMPLER_PARAM: "0.000000",
+    });
+    await call(t);
+    await t.client.diagnostics.checkHealth(
+      { pluginContext: t.pluginContext({}) },
+      { headers: { traceparent: `00-${traceId}-${parentSpanId}-01` } },
+    );
+    await t.tracing.shutdown();
+    expect(servers(t).map((s) => s.spanContext().traceId)).toEqual([traceId]);
+  });
+
+  it("remote starts with its initial ratio (the param) before the sampling server answers", async () => {
+    const t = await start({
+      GF_INSTANCE_OTLP_ADDRESS: "127.0.0.1:4317",
+      GF_INSTANCE_OTLP_SAMPLER_TYPE: "remote",
+      GF_INSTANCE_OTLP_SAMPLER_PARAM: "1.000000",
+      GF_INSTANCE_OTLP_SAMPLER_REMOTE_URL: "http://127.0.0.1:1/sampling",
+    });
+    await call(t);
+    await t.tracing.shutdown();
+    expect(servers(t)).toHaveLength(1);
+  });
+});
