@@ -8,7 +8,7 @@ import {
   observeDownstreamRequest,
 } from "@gfsdk/core";
 import { createGrpcPluginClient } from "@gfsdk/testing";
-import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { ReadableSpan, SpanExporter } from "@opentelemetry/sdk-trace";
 import { Counter, Registry } from "prom-client";
 import { afterEach, describe, expect, it } from "vitest";
@@ -88,6 +88,8 @@ async function start(env: Record<string, string>) {
     checkHealth: async (ctx) => {
       ctx.logger.info("checking", { settings: ctx.pluginContext, secure: ctx.secureJsonData });
       own.inc();
+      // The plugin's own span, from the global API (the Go SDK's tracing.DefaultTracer()).
+      trace.getTracer("author").startSpan("author: build the client").end();
       await observedFetch(`${db.url}/ping`);
       await observedFetch(`${db.url}/missing`);
       if ((ctx.jsonData as { fail?: boolean }).fail)
@@ -179,6 +181,8 @@ describe("startTracing", () => {
       request_status: "ok",
       status_source: "",
     });
+    const [author] = byName(spans, "author: build the client");
+    expect(author!.parentSpanContext?.spanId).toBe(sdk!.spanContext().spanId);
     const http = byName(spans, "HTTP Outgoing Request");
     expect(http).toHaveLength(2);
     for (const span of http) {
