@@ -92,3 +92,107 @@ describe("createCallScope", () => {
     expect(s.maskError(plain)).toBe(plain);
   });
 });
+
+describe("createCallScope tracing", () => {
+  const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+  const traced = () =>
+    createHandlerContext({
+      service: Diagnostics,
+      method: Diagnostics.method.checkHealth,
+      protocolName: "test",
+      requestMethod: "POST",
+      url: "http://plugin/pluginv2.Diagnostics/CheckHealth",
+      requestHeader: new Headers({ traceparent: `00-${traceId}-00f067aa0ba902b7-01` }),
+    });
+
+  it("puts the incoming trace id in every log line of the call, tracing off, failures included", async () => {
+    const lines: string[] = [];
+    const s = scope([], lines);
+    await s.run("checkHealth", undefined, {}, traced(), async (ctx) => {
+      ctx.logger.info("from the handler");
+      return 1;
+    });
+    await s
+      .run("checkHealth", undefined, {}, traced(), async () => {
+        throw new Error("nope");
+      })
+      .catch(() => {});
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.map((r) => r["@message"])).toEqual([
+      "from the handler",
+      "Plugin Request Completed",
+      "Plugin Request Completed",
+    ]);
+    for (const r of records) expect(r.traceId).toBe(traceId);
+  });
+
+  it("has no traceId attribute without a trace context", async () => {
+    const lines: string[] = [];
+    await scope([], lines).run("checkHealth", undefined, {}, hctx(), async (ctx) => ctx.logger.info("x"));
+    expect(lines.every((l) => !("traceId" in JSON.parse(l)))).toBe(true);
+  });
+
+  it("gives the tracer the call's method, plugin context and outcome, the error masked", async () => {
+    const redactor = new SecretRedactor();
+    redactor.add(["hunter22"]);
+    const events: unknown[] = [];
+    const s = createCallScope({
+      logger: createLogger({ write: () => {}, redactor }),
+      redactor,
+      parser: new PluginContextParser({ redactor }),
+      validateSettings: async (pluginContext) => ({ pluginContext, jsonData: {}, secureJsonData: {} }),
+      instances: undefined,
+      shutdownSignal: undefined,
+      onRequestCompleted: undefined,
+      tracer: {
+        start(call) {
+          events.push(["start", call.endpoint, call.service, call.method]);
+          return {
+            traceId: "t",
+            setPluginContext: (pc) => events.push(["pluginContext", pc.pluginId]),
+            run: (fn) => fn(),
+            startDownstream: () => ({ end() {}, responseSize() {} }),
+            end: (outcome) => events.push(["end", outcome]),
+          };
+        },
+      },
+    });
+    await s
+      .run("checkHealth", { pluginId: "p", orgId: 1n } as never, {}, hctx(), async () => {
+        throw new DownstreamError("password hunter22 refused");
+      })
+      .catch(() => {});
+    expect(events).toEqual([
+      ["start", "checkHealth", "pluginv2.Diagnostics", "CheckHealth"],
+      ["pluginContext", "p"],
+      [
+        "end",
+        { status: "error", source: "downstream", code: Code.Unknown, error: "password [redacted] refused" },
+      ],
+    ]);
+  });
+});
+
+describe("createCallScope logging", () => {
+  it("adds Grafana's loggerParamsCtxMetadata attributes to the call's lines, never over the SDK's own", async () => {
+    const lines: string[] = [];
+    const requestHeader = new Headers();
+    requestHeader.append("loggerparamsctxmetadata", "queryGroupID:::q1");
+    requestHeader.append("loggerparamsctxmetadata", "endpoint:::spoofed");
+    const context = createHandlerContext({
+      service: Diagnostics,
+      method: Diagnostics.method.checkHealth,
+      protocolName: "test",
+      requestMethod: "POST",
+      url: "http://plugin/pluginv2.Diagnostics/CheckHealth",
+      requestHeader,
+    });
+    await scope([], lines).run("checkHealth", { pluginId: "p" } as never, {}, context, async (ctx) =>
+      ctx.logger.info("x"),
+    );
+    for (const line of lines) {
+      expect(JSON.parse(line)).toMatchObject({ queryGroupID: "q1", endpoint: "checkHealth", pluginId: "p" });
+    }
+    expect(lines).toHaveLength(2);
+  });
+});

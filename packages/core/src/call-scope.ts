@@ -1,5 +1,8 @@
 import type { HandlerContext } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { type CallEnd, type CallSpan, type CallTracer, createW3cCallTracer } from "./call-tracer.js";
+import { contextualLogAttributes } from "./contextual-log-attributes.js";
+import { type ActiveCall, activeCall, type DownstreamObserver } from "./downstream-request.js";
 import { ErrorInfoSchema } from "./gen/google/rpc/error_details_pb.js";
 import type { PluginContext as PluginContextMessage } from "./gen/pluginv2/backend_pb.js";
 import type { InstanceManager } from "./instance-manager.js";
@@ -29,6 +32,10 @@ export interface CallScopeDeps {
   instances: InstanceManager<unknown> | undefined;
   shutdownSignal: AbortSignal | undefined;
   onRequestCompleted: ((request: CompletedRequest) => void) | undefined;
+  /** Traces each call; default: no spans, the incoming W3C trace context honoured. */
+  tracer?: CallTracer;
+  /** Observe the downstream HTTP requests of each call besides its tracing (metrics). */
+  downstreamObservers?: readonly DownstreamObserver[];
 }
 
 /** Options of one {@link CallScope.run}. @private */
@@ -67,6 +74,7 @@ export interface CallScope {
  */
 export function createCallScope(deps: CallScopeDeps): CallScope {
   const { redactor } = deps;
+  const tracer = deps.tracer ?? createW3cCallTracer();
   return {
     redactor,
     message: (error) => errorMessage(error, redactor),
@@ -81,74 +89,120 @@ export function createCallScope(deps: CallScopeDeps): CallScope {
       // A plain Error stays one (a timeout's error is classified by the signal, not as a PluginError).
       return new Error(text, { cause: error });
     },
-    async run(endpoint, message, headers, hctx, fn, options = {}) {
-      const signal = deps.shutdownSignal ? AbortSignal.any([hctx.signal, deps.shutdownSignal]) : hctx.signal;
-      const started = performance.now();
-      let logger = deps.logger.with({ endpoint });
-      let lease: { instance: unknown; release(): void } | undefined;
-      let status: CompletedRequest["status"] = "ok";
-      let source: CompletedRequest["source"] = "";
-      try {
-        // Inside the try: a call whose settings cannot be parsed is still counted and logged.
-        const parsed = deps.parser.parse(message);
-        logger = deps.logger.with({
-          pluginId: parsed.pluginId,
-          endpoint,
-          ...(parsed.dataSourceInstanceSettings
-            ? {
-                dsUid: parsed.dataSourceInstanceSettings.uid,
-                dsName: parsed.dataSourceInstanceSettings.name,
-              }
-            : {}),
-          ...(parsed.user ? { uname: parsed.user.login } : {}),
-        });
-        let settings: InstanceSettings<unknown, unknown>;
-        try {
-          settings = await deps.validateSettings(parsed);
-        } catch (error) {
-          if (options.onInvalidSettings && error instanceof PluginError) {
-            logger.debug("Invalid settings", { error });
-            const answer = await options.onInvalidSettings(error);
-            status = "error";
-            source = error.source;
-            return answer;
-          }
-          throw error;
-        }
-        if (deps.instances) lease = await deps.instances.acquire(settings.pluginContext as PluginContext);
-        // Cancelled while its settings or instance were prepared: the handler is not started.
-        if (signal.aborted) throw abortError(signal);
-        const result = await fn({ ...settings, headers, signal, logger, instance: lease?.instance });
-        // The caller is gone or its deadline passed: it gets that status, not an answer built from
-        // handlers that were interrupted (a race the caller's own timer does not always win).
-        if (signal.aborted) throw abortError(signal);
-        const o = options.outcome?.(result);
-        if (o?.error) {
-          status = "error";
-          source = o.source;
-        }
-        return result;
-      } catch (error) {
-        const connectError = toConnectError(error, signal, redactor);
-        status = connectError.code === Code.Canceled || signal.aborted ? "cancelled" : "error";
-        source = status === "error" ? errorSourceOf(connectError) : "";
-        throw connectError;
-      } finally {
-        lease?.release();
-        const durationMs = performance.now() - started;
-        logger.debug("Plugin Request Completed", {
-          status,
-          statusSource: source,
-          duration: `${durationMs.toFixed(3)}ms`,
-        });
-        try {
-          deps.onRequestCompleted?.({ endpoint, status, source, durationMs });
-        } catch (error) {
-          logger.error("onRequestCompleted failed", { error });
-        }
-      }
+    run(endpoint, message, headers, hctx, fn, options = {}) {
+      const span = tracer.start({
+        endpoint,
+        service: hctx.service?.typeName ?? "",
+        method: hctx.method?.name ?? "",
+        requestHeader: hctx.requestHeader,
+        redact: (text) => redactor.redact(text),
+      });
+      const call: ActiveCall = {
+        endpoint,
+        pluginContext: undefined,
+        observers: [(request) => span.startDownstream(request), ...(deps.downstreamObservers ?? [])],
+      };
+      // The handler, createInstance and everything they start run inside the call: its span is
+      // their parent, and downstream requests find the call (observeDownstreamRequest).
+      return activeCall.run(call, () =>
+        span.run(() => runCall(endpoint, message, headers, hctx, fn, options, span, call)),
+      );
     },
   };
+
+  async function runCall<T>(
+    endpoint: string,
+    message: PluginContextMessage | undefined,
+    headers: Record<string, string>,
+    hctx: HandlerContext,
+    fn: (ctx: CallContext<unknown, unknown, unknown>) => Promise<T>,
+    options: RunOptions<T>,
+    span: CallSpan,
+    call: ActiveCall,
+  ): Promise<T> {
+    const signal = deps.shutdownSignal ? AbortSignal.any([hctx.signal, deps.shutdownSignal]) : hctx.signal;
+    const started = performance.now();
+    const { traceId } = span;
+    // Grafana's contextual attributes first: the SDK's own keys below win over one of the same name.
+    const contextual = contextualLogAttributes(hctx.requestHeader);
+    const traced = traceId === undefined ? {} : { traceId };
+    let logger = deps.logger.with({ ...contextual, endpoint, ...traced });
+    let end: CallEnd = { status: "ok", source: "", code: 0 };
+    let lease: { instance: unknown; release(): void } | undefined;
+    let status: CompletedRequest["status"] = "ok";
+    let source: CompletedRequest["source"] = "";
+    try {
+      // Inside the try: a call whose settings cannot be parsed is still counted and logged.
+      const parsed = deps.parser.parse(message);
+      call.pluginContext = parsed;
+      span.setPluginContext(parsed);
+      logger = deps.logger.with({
+        ...contextual,
+        pluginId: parsed.pluginId,
+        endpoint,
+        ...traced,
+        ...(parsed.dataSourceInstanceSettings
+          ? {
+              dsUid: parsed.dataSourceInstanceSettings.uid,
+              dsName: parsed.dataSourceInstanceSettings.name,
+            }
+          : {}),
+        ...(parsed.user ? { uname: parsed.user.login } : {}),
+      });
+      let settings: InstanceSettings<unknown, unknown>;
+      try {
+        settings = await deps.validateSettings(parsed);
+      } catch (error) {
+        if (options.onInvalidSettings && error instanceof PluginError) {
+          logger.debug("Invalid settings", { error });
+          const answer = await options.onInvalidSettings(error);
+          status = "error";
+          source = error.source;
+          end = { status, source, code: 0, error: errorMessage(error, redactor) };
+          return answer;
+        }
+        throw error;
+      }
+      if (deps.instances) lease = await deps.instances.acquire(settings.pluginContext as PluginContext);
+      // Cancelled while its settings or instance were prepared: the handler is not started.
+      if (signal.aborted) throw abortError(signal);
+      const result = await fn({ ...settings, headers, signal, logger, instance: lease?.instance });
+      // The caller is gone or its deadline passed: it gets that status, not an answer built from
+      // handlers that were interrupted (a race the caller's own timer does not always win).
+      if (signal.aborted) throw abortError(signal);
+      const o = options.outcome?.(result);
+      if (o?.error) {
+        status = "error";
+        source = o.source;
+        end = { status, source, code: 0 };
+      }
+      return result;
+    } catch (error) {
+      const connectError = toConnectError(error, signal, redactor);
+      status = connectError.code === Code.Canceled || signal.aborted ? "cancelled" : "error";
+      source = status === "error" ? errorSourceOf(connectError) : "";
+      end = { status, source, code: connectError.code, error: redactor.redact(connectError.rawMessage) };
+      throw connectError;
+    } finally {
+      lease?.release();
+      const durationMs = performance.now() - started;
+      logger.debug("Plugin Request Completed", {
+        status,
+        statusSource: source,
+        duration: `${durationMs.toFixed(3)}ms`,
+      });
+      try {
+        deps.onRequestCompleted?.({ endpoint, status, source, durationMs });
+      } catch (error) {
+        logger.error("onRequestCompleted failed", { error });
+      }
+      try {
+        span.end(end);
+      } catch (error) {
+        logger.error("Ending the call's span failed", { error });
+      }
+    }
+  }
 }
 
 /** The error source a gRPC error carries in its `google.rpc.ErrorInfo`; `plugin` without one. */

@@ -3,6 +3,8 @@
 
 export { maxChannelLength, validateChannelPath } from "./channel-path.js";
 export type { DataQuery, TimeRange } from "./data-query.js";
+export type { DownstreamObservation, DownstreamOutcome, DownstreamRequest } from "./downstream-request.js";
+export { observeDownstreamRequest } from "./downstream-request.js";
 export type {
   EncodableFrame,
   FrameEncodeOptions,

@@ -2,9 +2,11 @@ import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
 import { createAdmissionService } from "./admission-service.js";
 import { type CompletedRequest, createCallScope } from "./call-scope.js";
+import type { CallTracer } from "./call-tracer.js";
 import { createConversionService } from "./conversion-service.js";
 import { createDataService } from "./data-service.js";
 import { createDiagnosticsService } from "./diagnostics-service.js";
+import type { DownstreamObserver } from "./downstream-request.js";
 import {
   AdmissionControl,
   Data,
@@ -65,6 +67,13 @@ export interface PluginServicesOptions {
    * own; an adapter passes one to mask what else it writes (stdout) with the same secrets.
    */
   redactor?: SecretRedactor;
+  /**
+   * Traces each call (an adapter's OpenTelemetry tracing). Default: no spans, but the incoming W3C
+   * `traceparent` still gives every log line of the call its `traceId` and is forwarded downstream.
+   */
+  tracer?: CallTracer;
+  /** Observe each call's downstream HTTP requests besides its tracer (the adapter's metrics). */
+  downstreamObservers?: readonly DownstreamObserver[];
 }
 
 /** A plugin's services, with a way to release what they hold. */
@@ -123,6 +132,8 @@ export function createPluginServices<J, S, I>(
     instances,
     shutdownSignal: options.shutdownSignal,
     onRequestCompleted: options.onRequestCompleted,
+    tracer: options.tracer,
+    downstreamObservers: options.downstreamObservers,
   });
   const impls: PluginServiceImpls = {
     diagnostics: createDiagnosticsService(scope, handlers, options.defaultMetrics),

@@ -1,6 +1,9 @@
 // @gfsdk/core/protocol: the adapter internals. Transports (grpc, connect, in-process), test tools
 // and the conformance suite import these; plugin authors import `@gfsdk/core`.
 
+export type { CallEnd, CallSpan, CallStart, CallTracer } from "./call-tracer.js";
+export { createW3cCallTracer, traceIdOfTraceparent } from "./call-tracer.js";
+export type { DownstreamCall, DownstreamObserver } from "./downstream-request.js";
 /** The generated gRPC health protocol. */
 export * as health from "./gen/grpc/health/v1/health_pb.js";
 /** The generated pluginv2 protocol: messages, enums and service descriptors. */

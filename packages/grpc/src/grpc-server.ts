@@ -2,6 +2,7 @@ import type { DescService } from "@bufbuild/protobuf";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import { createLogger, type Logger, type Plugin } from "@gfsdk/core";
 import {
+  type CallTracer,
   createPluginServices,
   defaultMaxMessageBytes,
   goplugin,
@@ -47,6 +48,11 @@ export interface GrpcServerOptions {
   shutdownTimeoutMs?: number;
   /** Runs when the host calls `GRPCController.Shutdown`. Default: the server's own `shutdown()`. */
   onShutdownRequest?: () => void;
+  /**
+   * Traces each call: {@link startTracing}'s when Grafana turns tracing on. Default: no spans, the
+   * incoming W3C `traceparent` still giving the call's logs their `traceId`.
+   */
+  tracer?: CallTracer;
 }
 
 /** A running gRPC plugin server. */
@@ -107,6 +113,8 @@ export async function createGrpcServer<J, S, I>(
     shutdownSignal: forced.signal,
     onRequestCompleted: metrics?.onRequestCompleted,
     onActiveInstancesChange: metrics?.onActiveInstancesChange,
+    tracer: options.tracer,
+    downstreamObservers: metrics ? [metrics.downstreamObserver] : [],
     defaultMetrics: metrics?.collect,
   });
   const healthService = createHealthService();

@@ -11,6 +11,7 @@ import { executableDir, findPluginDir, pluginDirCandidates, readPluginDir } from
 import { startProcessLifecycle } from "./process-lifecycle.js";
 import { parseTcpAddress, standaloneAddressEnvName } from "./standalone-address.js";
 import { readStandaloneServer, type StandaloneServer, writeStandaloneFiles } from "./standalone-files.js";
+import { startTracing, type Tracing } from "./start-tracing.js";
 import { redirectStdout } from "./stdout-redirect.js";
 import { createUnixSocketPath } from "./unix-socket-path.js";
 
@@ -82,6 +83,8 @@ interface ServeContext {
   redactor: SecretRedactor;
   intervalMs: number;
   watchdog?: EventLoopWatchdog;
+  /** The plugin's tracing, when Grafana turned it on; flushed before the process exits. */
+  tracing?: Tracing;
 }
 
 /**
@@ -161,9 +164,11 @@ async function servePlugin<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeContext):
   }
 
   const network = options.network ?? (process.platform === "win32" ? "tcp" : "unix");
+  ctx.tracing = await startServeTracing(ctx);
   let server: GrpcServer;
   try {
     server = await createGrpcServer(plugin, {
+      tracer: ctx.tracing?.tracer,
       listen:
         network === "unix"
           ? { network, path: await socketPathIn(env.unixSocketDir), group: env.unixSocketGroup }
@@ -245,12 +250,14 @@ async function serveStandalone<J, S, I>(plugin: Plugin<J, S, I>, ctx: ServeConte
   }
   const pluginId = options.pluginId ?? found.id;
   const envName = standaloneAddressEnvName(pluginId);
+  ctx.tracing = await startServeTracing(ctx, pluginId);
   let server: GrpcServer;
   try {
     const { host, port } = ctx.env[envName]
       ? parseTcpAddress(ctx.env[envName])
       : { host: "127.0.0.1", port: 0 };
     server = await createGrpcServer(plugin, {
+      tracer: ctx.tracing?.tracer,
       listen: { network: "tcp", host, minPort: port, maxPort: port },
       logger,
       redactor: ctx.redactor,
@@ -369,7 +376,9 @@ function supervise(ctx: ServeContext, server: GrpcServer, options: SuperviseOpti
   });
   // Signals are handled from here on: a host's SIGINT right after the handshake is ignored.
   const restoreStdout = options.announce?.();
-  const closed = server.closed.then(() => {
+  const closed = server.closed.then(async () => {
+    // The last calls' spans are buffered: export them before exiting (bounded: Grafana kills at 2 s).
+    await ctx.tracing?.shutdown();
     ctx.watchdog?.stop();
     stopLifecycle();
     cleanup();
@@ -385,6 +394,11 @@ function supervise(ctx: ServeContext, server: GrpcServer, options: SuperviseOpti
     shutdown: () => server.shutdown().then(() => closed),
     closed,
   };
+}
+
+/** Tracing as Grafana configured it in the environment (brief 6.2); undefined when off. */
+function startServeTracing(ctx: ServeContext, pluginId = ctx.options.pluginId): Promise<Tracing | undefined> {
+  return startTracing({ env: ctx.env, logger: ctx.logger, pluginId, version: ctx.options.version });
 }
 
 /** Explains on stderr why the plugin cannot run and exits with status 1. */
