@@ -2,9 +2,11 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { definePlugin, HealthStatus } from "@gfsdk/core";
+import { createInProcessClient } from "@gfsdk/in-process";
 import { createPluginTester } from "@gfsdk/in-process/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "./http-client.js";
+import { testPluginContext } from "./testing/plugin-context.js";
 
 describe("createHttpClient in a plugin", () => {
   // What the downstream server saw last (the plugin's answers to Grafana mask the secrets in it).
@@ -75,5 +77,32 @@ describe("createHttpClient in a plugin", () => {
     } finally {
       await tester.close();
     }
+  });
+
+  it("sends the call's trace context on, so the downstream service joins Grafana's trace", async () => {
+    const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const client = createInProcessClient(plugin);
+    try {
+      const res = await client.diagnostics.checkHealth(
+        {
+          pluginContext: {
+            pluginId: "acme-datasource",
+            dataSourceInstanceSettings: { uid: "u1", url, jsonData: new TextEncoder().encode("{}") },
+          },
+        },
+        { headers: { traceparent } },
+      );
+      expect(res.message).toBe("downstream ok");
+      expect(seen.headers.traceparent).toBe(traceparent);
+    } finally {
+      await client.close();
+    }
+    // Outside a call (no trace context) nothing is added.
+    const http = createHttpClient({
+      pluginContext: testPluginContext({ url }),
+    });
+    await (await http.fetch("/outside")).text();
+    await http.close();
+    expect(seen.headers).not.toHaveProperty("traceparent");
   });
 });

@@ -1,6 +1,6 @@
 import { createSecureContext } from "node:tls";
 import type { Logger, PluginContext } from "@gfsdk/core";
-import { PluginError, processConfig } from "@gfsdk/core";
+import { observeDownstreamRequest, PluginError, processConfig } from "@gfsdk/core";
 import { Agent, type Dispatcher, EnvHttpProxyAgent, fetch as undiciFetch } from "undici";
 import { forwardedHeaders, type IncomingHeaders } from "./forwarded-headers.js";
 import {
@@ -10,6 +10,7 @@ import {
   runMiddlewares,
 } from "./http-middleware.js";
 import { type HttpSettings, readHttpSettings } from "./http-settings.js";
+import { createObserverMiddleware } from "./observer-middleware.js";
 import { limitResponse, rebuilt } from "./response-limit.js";
 import { createSecureSocksConnector } from "./secure-socks-connector.js";
 import { isTransportFailure, safeUrl, transportError } from "./transport-error.js";
@@ -35,11 +36,11 @@ export interface HttpClientContext {
 /** Options of {@link createHttpClient}. */
 export interface HttpClientOptions {
   /**
-   * Middlewares around every request, first outermost, after the default ones (tracing and metrics
-   * installed by the SDK adapter with `addDefaultHttpMiddleware`). Default none.
+   * Middlewares around every request, first outermost, after the default ones (the call's tracing
+   * and metrics, then those installed with `addDefaultHttpMiddleware`). Default none.
    */
   middlewares?: readonly HttpMiddleware[];
-  /** Whether the default middlewares run. Default true. */
+  /** Whether the default middlewares (the call's tracing and metrics among them) run. Default true. */
   defaultMiddlewares?: boolean;
   /** Relative request URLs are resolved against this. Default: the data source `url`. */
   baseUrl?: string;
@@ -293,6 +294,14 @@ function mapBodyErrors(
 }
 
 /**
+ * The call's tracing and metrics for every request made while a handler runs (core's
+ * `observeDownstreamRequest`: a child span of the call's span with `traceparent` sent on, and the
+ * `plugins_datasource_request_*` metrics), as the Go SDK's default tracing and metrics middlewares.
+ * Outside a call it does nothing.
+ */
+const callObserver = createObserverMiddleware(observeDownstreamRequest);
+
+/**
  * An HTTP client for downstream calls configured from the plugin context as the Go SDK's
  * `httpclient.New(settings.HTTPClientOptions())`: the user agent in Grafana's form
  * (`Grafana/<version> (<os>; <arch>) <pluginId>/<version>`), the data source's custom headers
@@ -311,7 +320,7 @@ export function createHttpClient(context: HttpClientContext, options: HttpClient
     settings,
     dispatcher: createDispatcher(settings, timeoutMs),
     middlewares: [
-      ...(options.defaultMiddlewares === false ? [] : defaultHttpMiddlewares()),
+      ...(options.defaultMiddlewares === false ? [] : [callObserver, ...defaultHttpMiddlewares()]),
       ...(options.middlewares ?? []),
     ],
 
