@@ -2,8 +2,10 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { definePlugin, HealthStatus } from "@gfsdk/core";
+import { createPluginMetrics } from "@gfsdk/grpc";
 import { createInProcessClient } from "@gfsdk/in-process";
 import { createPluginTester } from "@gfsdk/in-process/testing";
+import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHttpClient } from "./http-client.js";
 import { testPluginContext } from "./testing/plugin-context.js";
@@ -81,7 +83,9 @@ describe("createHttpClient in a plugin", () => {
 
   it("sends the call's trace context on, so the downstream service joins Grafana's trace", async () => {
     const traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-    const client = createInProcessClient(plugin);
+    const registry = new Registry();
+    const metrics = createPluginMetrics(registry);
+    const client = createInProcessClient(plugin, { downstreamObservers: [metrics.downstreamObserver] });
     try {
       const res = await client.diagnostics.checkHealth(
         {
@@ -94,6 +98,10 @@ describe("createHttpClient in a plugin", () => {
       );
       expect(res.message).toBe("downstream ok");
       expect(seen.headers.traceparent).toBe(traceparent);
+      // And counted in the Go SDK's downstream metrics, as @gfsdk/grpc serves them.
+      const total = (await registry.getSingleMetric("plugins_datasource_request_total")?.get())?.values ?? [];
+      expect(total.map((v) => v.value)).toEqual([1]);
+      expect(total[0]?.labels).toMatchObject({ code: "200", method: "get" }); // promhttp lowercases the method;
     } finally {
       await client.close();
     }
