@@ -50,6 +50,33 @@ describe("createStreamService", () => {
     );
   });
 
+  it("counts a call refused for its channel path like any other call", async () => {
+    const completed: { endpoint: string; status: string }[] = [];
+    const { client } = clientFor(
+      definePlugin({
+        subscribeStream: () => ({ status: SubscribeStatus.OK }),
+        publishStream: () => ({ status: PublishStatus.OK }),
+        runStream: async () => {},
+      }),
+      [],
+      { onRequestCompleted: ({ endpoint, status }) => completed.push({ endpoint, status }) },
+    );
+    await client.stream.subscribeStream({ path: "a b" });
+    await client.stream.publishStream({ path: "a b" });
+    await expect(
+      (async () => {
+        for await (const _ of client.stream.runStream({ path: "a b" })) {
+          // no packets expected
+        }
+      })(),
+    ).rejects.toMatchObject({ code: Code.InvalidArgument });
+    expect(completed).toEqual([
+      { endpoint: "subscribeStream", status: "ok" },
+      { endpoint: "publishStream", status: "ok" },
+      { endpoint: "runStream", status: "error" },
+    ]);
+  });
+
   it("sends initialData: a frame as frame JSON with schema and data, or a JSON value", async () => {
     const { client } = clientFor(
       definePlugin({

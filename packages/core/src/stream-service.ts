@@ -18,36 +18,37 @@ const decoder = new TextDecoder();
 const emptyBytes = new Uint8Array(0);
 
 /**
- * The Stream service (Grafana Live). Channel paths are checked by Grafana's rules before any
- * handler runs: an invalid one answers NOT_FOUND to SubscribeStream and PublishStream, as Grafana
- * answers an unknown channel, and fails RunStream with INVALID_ARGUMENT. @private Internal code.
+ * The Stream service (Grafana Live). Channel paths are checked by Grafana's rules inside the call
+ * scope, so the call is counted and logged like any other, and before any handler runs: an invalid
+ * one answers NOT_FOUND to SubscribeStream and PublishStream, as Grafana answers an unknown
+ * channel, and fails RunStream with INVALID_ARGUMENT. @private Internal code.
  */
 export function createStreamService(scope: CallScope, handlers: PluginHandlers): ServiceImpl<typeof Stream> {
   return {
     async subscribeStream(req, hctx) {
       const h = handlers.subscribeStream ?? unimplemented("SubscribeStream");
-      if (validateChannelPath(req.path) !== undefined)
-        return { status: SubscribeStreamResponse_Status.NOT_FOUND };
       return scope.run("subscribeStream", req.pluginContext, req.headers, hctx, async (ctx) => {
+        if (validateChannelPath(req.path) !== undefined)
+          return { status: SubscribeStreamResponse_Status.NOT_FOUND };
         const result = await h(streamRequest(req), ctx);
         return { status: result.status, data: jsonPayload(result.initialData) };
       });
     },
     async publishStream(req, hctx) {
       const h = handlers.publishStream ?? unimplemented("PublishStream");
-      if (validateChannelPath(req.path) !== undefined)
-        return { status: PublishStreamResponse_Status.NOT_FOUND };
       return scope.run("publishStream", req.pluginContext, req.headers, hctx, async (ctx) => {
+        if (validateChannelPath(req.path) !== undefined)
+          return { status: PublishStreamResponse_Status.NOT_FOUND };
         const result = await h(streamRequest(req), ctx);
         return { status: result.status, data: jsonPayload(result.data) };
       });
     },
     async *runStream(req, hctx) {
       const h = handlers.runStream ?? unimplemented("RunStream");
-      const invalid = validateChannelPath(req.path);
-      if (invalid !== undefined) throw new ConnectError(invalid, Code.InvalidArgument);
       yield* serverStream<{ data: Uint8Array }>((push) =>
         scope.run("runStream", req.pluginContext, req.headers, hctx, async (ctx) => {
+          const invalid = validateChannelPath(req.path);
+          if (invalid !== undefined) throw new ConnectError(invalid, Code.InvalidArgument);
           const sender = createStreamSender((data) => push({ data }));
           await h(streamRequest(req), sender, ctx);
         }),
