@@ -2,18 +2,12 @@ import type { ErrorSource } from "@gfsdk/core";
 import { pluginv2 } from "@gfsdk/core/protocol";
 import { type Frame, frameFromArrow, frameFromJSON } from "@gfsdk/dataframe";
 import { joinFrames } from "./join-frames.js";
+import type { QueryResult } from "./query-result.js";
 
 /** The answer to one query of a QueryChunkedData call: its chunks regrouped, frames joined. */
-export interface ChunkedQueryResult {
-  refId: string;
+export interface ChunkedQueryResult extends QueryResult {
   /** The status of the refId's error chunk; else the last non-zero status a chunk had; else 200. */
   status: number;
-  /** The error message of the refId's error chunk; undefined when there was none. */
-  error: string | undefined;
-  /** Who caused `error`; undefined without an error. */
-  errorSource: ErrorSource | undefined;
-  /** The encoding the chunks came in. */
-  format: "arrow" | "json";
   /** One frame per frameId, in order of first appearance, its chunks joined row by row. */
   frames: Frame[];
   /** The frameIds of `frames`, in the same order. */
