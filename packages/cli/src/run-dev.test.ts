@@ -6,8 +6,18 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runDev } from "./run-dev.js";
 import { createFixtureProject, type FixtureProject, fixtureMain } from "./testing/fixture-project.js";
 
-const readIfExists = async (file: string) =>
-  existsSync(file) ? (await readFile(file, "utf8")).trim() || undefined : undefined;
+/**
+ * The trimmed text of `file`, undefined when it is empty or absent. ENOENT is caught, not checked
+ * first: the plugin being restarted removes its files while the test polls them.
+ */
+const readIfExists = async (file: string): Promise<string | undefined> => {
+  try {
+    return (await readFile(file, "utf8")).trim() || undefined;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+};
 
 describe("runDev", () => {
   let project: FixtureProject | undefined;
